@@ -1,0 +1,76 @@
+package dev.retrospect.core;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where Retrospect keeps spans, chapters, sessions and replay. One instance per server process;
+ * every method is safe to call from many threads. Each store (embedded, Cassandra) passes the same
+ * contract test suite, which is the precise statement of the behaviour summarized here.
+ *
+ * <p>Linking: a span is linked to a chapter (and so a session) either by its own {@code
+ * session.id}/{@code retrospect.chapter.id} attributes or, when it has none, by its trace id being
+ * the trace id of a chapter. Spans and chapters may arrive in either order; query results carry the
+ * link as soon as both are stored.
+ */
+public interface Storage extends AutoCloseable {
+
+  /**
+   * Stores spans. The future completes once every span is durable (a crash after that loses none)
+   * and fails with {@link StorageOverloadedException} at once, storing nothing, when the store's
+   * bounded write queue is full. A span written again (same trace id and span id) is stored once.
+   */
+  CompletableFuture<Void> writeSpans(List<Span> spans);
+
+  /**
+   * Stores a replay batch with its chapters and session details, durably as for {@link
+   * #writeSpans}. A batch written again (same session and sequence) changes nothing and completes
+   * normally. Batches may arrive in any order.
+   */
+  CompletableFuture<Void> writeReplay(ReplayBatch batch);
+
+  /** Searches spans; results carry sessionId and chapterId when linked. */
+  Page<Span> searchSpans(SpanQuery query);
+
+  /** All spans of a trace ordered by start time, linked; empty when the trace is unknown. */
+  List<Span> trace(String traceId);
+
+  /** Service names seen, sorted. */
+  List<String> services();
+
+  Optional<Chapter> chapter(String chapterId);
+
+  /** The chapter whose request started this trace. */
+  Optional<Chapter> chapterOfTrace(String traceId);
+
+  Optional<Session> session(String sessionId);
+
+  /** The session's chapters ordered by sequence. */
+  List<Chapter> chapters(String sessionId);
+
+  Page<Session> searchSessions(SessionQuery query);
+
+  /**
+   * The replay batches a player needs to show the session from {@code fromMicros} to {@code
+   * toMicros}: every batch with an event in that range, and those before it back to the batch that
+   * holds the last full snapshot at or before {@code fromMicros} (or the session's first batch if
+   * there is none). Ordered by first event time, then sequence.
+   */
+  List<ReplayBatch> replay(String sessionId, long fromMicros, long toMicros);
+
+  /**
+   * Deletes spans, replay, chapters and sessions older than the given time and reclaims their
+   * space; returns how many spans were deleted. Stores whose data expires by itself (TTL) return 0.
+   */
+  long purgeBefore(long micros);
+
+  /** Writes accepted but not yet durable: the queue depth, for metrics and load shedding. */
+  int pendingWrites();
+
+  /** Throws when the store cannot serve reads and writes; used by {@code /health}. */
+  void check();
+
+  @Override
+  void close();
+}
