@@ -14,7 +14,8 @@ interface Outgoing {
 export interface DropReport {
   batches: number;
   events: number;
-  bufferedBytes: number;
+  /** The most the buffer held meanwhile: never more than maxBufferBytes. */
+  peakBufferedBytes: number;
   maxBufferBytes: number;
 }
 
@@ -46,6 +47,7 @@ export class Transport {
   private sending = false;
   private retryTimer: unknown = null;
   private dropped = { batches: 0, events: 0 };
+  private peakBytes = 0;
   private stopped = false;
 
   constructor(
@@ -80,11 +82,15 @@ export class Transport {
     return this.queue.length;
   }
 
-  /** Drops since the last call, or null when nothing was dropped. */
+  /**
+   * Drops since the last report, once the backlog has gone out (so that the report itself is not
+   * lost to the same outage); null when there is nothing to report yet.
+   */
   takeDropReport(): DropReport | null {
-    if (this.dropped.batches === 0) return null;
-    const report = { ...this.dropped, bufferedBytes: this.bytes, maxBufferBytes: this.maxBufferBytes };
+    if (this.dropped.batches === 0 || this.queue.length > 0) return null;
+    const report = { ...this.dropped, peakBufferedBytes: this.peakBytes, maxBufferBytes: this.maxBufferBytes };
     this.dropped = { batches: 0, events: 0 };
+    this.peakBytes = 0;
     return report;
   }
 
@@ -137,6 +143,7 @@ export class Transport {
       this.dropped.batches++;
       this.dropped.events += old.events;
     }
+    this.peakBytes = Math.max(this.peakBytes, this.bytes);
   }
 
   private pump(): void {
