@@ -42,7 +42,7 @@ export class Chapters {
   /** The open chapter, opening one if the session has none yet. */
   open(now: number): ChapterReport {
     const stored = this.session.current.openChapter;
-    if (stored) return this.reportOf(stored.id) ?? blank(stored.id, stored.sequence, stored.firstEventTime);
+    if (stored) return this.pending.get(stored.id) ?? blank(stored.id, stored.sequence, stored.firstEventTime);
     return this.openNext(now);
   }
 
@@ -83,10 +83,6 @@ export class Chapters {
     const report = blank(id, sequence, now);
     this.pending.set(id, report);
     return report;
-  }
-
-  private reportOf(id: string): ChapterReport | undefined {
-    return this.pending.get(id);
   }
 }
 

@@ -70,7 +70,7 @@ export class Transport {
       );
     }
     this.bound();
-    this.pump();
+    void this.pump();
   }
 
   /** Bytes held in the buffer now: compressed size where compressed, else JSON length. */
@@ -146,34 +146,33 @@ export class Transport {
     this.peakBytes = Math.max(this.peakBytes, this.bytes);
   }
 
-  private pump(): void {
+  private async pump(): Promise<void> {
     if (this.sending || this.retryTimer !== null || this.stopped || this.queue.length === 0) return;
     this.sending = true;
     const item = this.queue[0];
-    item.ready
-      .then(() => {
-        item.inFlightKeepalive = sizeOf(item.body) < KEEPALIVE_MAX_BYTES;
-        return this.env.fetch(this.endpoint + item.path, this.requestInit(item, item.inFlightKeepalive));
-      })
-      .then(
-        (response) => {
-          item.inFlightKeepalive = false;
-          if (retryable(response.status)) return this.retryLater(item, retryAfterMs(response.headers.get('retry-after')));
-          this.finish(item);
-        },
-        () => {
-          item.inFlightKeepalive = false;
-          this.retryLater(item, null);
-        },
-      )
-      .catch((e: unknown) => {
-        this.onError(e);
-        this.finish(item);
-      })
-      .finally(() => {
-        this.sending = false;
-        this.pump();
-      });
+    try {
+      await item.ready;
+      // Handed to sendBeacon while it was being compressed: sending it again would only duplicate it.
+      if (this.queue[0] !== item) return;
+      item.inFlightKeepalive = sizeOf(item.body) < KEEPALIVE_MAX_BYTES;
+      let response: Response;
+      try {
+        response = await this.env.fetch(this.endpoint + item.path, this.requestInit(item, item.inFlightKeepalive));
+      } catch {
+        this.retryLater(item, null);
+        return;
+      } finally {
+        item.inFlightKeepalive = false;
+      }
+      if (retryable(response.status)) this.retryLater(item, retryAfterMs(response.headers.get('retry-after')));
+      else this.finish(item);
+    } catch (e) {
+      this.onError(e);
+      this.finish(item);
+    } finally {
+      this.sending = false;
+      void this.pump();
+    }
   }
 
   private finish(item: Outgoing): void {
@@ -190,7 +189,7 @@ export class Transport {
     const delay = retryAfter ?? backoff * (0.5 + this.env.random() / 2);
     this.retryTimer = this.env.setTimeout(() => {
       this.retryTimer = null;
-      this.pump();
+      void this.pump();
     }, delay);
   }
 

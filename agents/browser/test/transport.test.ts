@@ -168,6 +168,16 @@ describe('transport', () => {
     expect(h.transport.pending).toBe(0);
   });
 
+  it('a payload handed to sendBeacon while it was being compressed is not sent a second time', async () => {
+    const h = harness([], { gzip: true });
+    h.transport.enqueue('/v1/replay', '{"n":1}', 1);
+    h.transport.sendAllNow();
+    await h.advance(60_000);
+    expect(h.beacons).toHaveLength(1);
+    expect(await h.beacons[0].body.text()).toBe('{"n":1}'); // no time left to compress
+    expect(h.calls).toHaveLength(0);
+  });
+
   it('uses keepalive only for bodies under 60 KB', async () => {
     const h = harness([]);
     h.transport.enqueue('/v1/replay', JSON.stringify({ n: 1, pad: 'x'.repeat(KEEPALIVE_MAX_BYTES) }), 1);
