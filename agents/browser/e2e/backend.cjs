@@ -55,6 +55,10 @@ const server = http.createServer((req, res) => {
       return res.end(fs.readFileSync(bundle));
     }
     if (url.pathname === '/test/received') return json(res, 200, received);
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      return res.end();
+    }
     if (url.pathname.startsWith('/api/')) {
       received.push({ method: req.method, path: url.pathname, traceparent: req.headers.traceparent ?? null, baggage: req.headers.baggage ?? null });
       if (url.pathname === '/api/cart') {

@@ -197,7 +197,8 @@ export async function scanSqlite(dir, needles) {
     if (!buf.subarray(0, 16).equals(Buffer.from('SQLite format 3\0'))) continue;
     databases++;
     const db = new SQL.Database(buf);
-    const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]?.values.map(([n]) => n) ?? [];
+    // Virtual tables (the FTS5 index) are read through their shadow tables, which hold their data.
+    const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'")[0]?.values.map(([n]) => n) ?? [];
     for (const table of tables) {
       const stmt = db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}"`);
       while (stmt.step()) {

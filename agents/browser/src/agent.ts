@@ -9,7 +9,7 @@ import { inputMasking } from './privacy';
 import { PropagationRules } from './propagation';
 import { SessionStore, tabStorage } from './session';
 import { RequestTracer } from './tracing';
-import { nativeGzip, Transport, type TransportEnv } from './transport';
+import { nativeGzip, Transport, type DropReport, type TransportEnv } from './transport';
 
 declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0';
@@ -174,8 +174,10 @@ export class Agent {
   /** Puts everything recorded so far into a replay batch and the finished spans into an OTLP request. */
   private flush(): void {
     try {
+      // Asked before the spans are queued: the report waits for an empty queue.
+      const dropped = this.transport.takeDropReport();
       this.flushSpans();
-      this.flushReplay();
+      this.flushReplay(dropped);
     } catch {
       // Never let a failed flush reach a page timer or event handler.
     }
@@ -187,8 +189,7 @@ export class Agent {
     this.transport.enqueue('/v1/traces', otlpJson(this.options.service, VERSION, spans), 0);
   }
 
-  private flushReplay(): void {
-    const dropped = this.transport.takeDropReport();
+  private flushReplay(dropped: DropReport | null): void {
     if (dropped) {
       this.events.push(JSON.stringify({ type: EVENT_CUSTOM, data: { tag: 'retrospect.dropped', payload: dropped }, timestamp: Date.now() }));
     }

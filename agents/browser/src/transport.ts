@@ -1,13 +1,14 @@
 /** One payload on its way to the server. */
 interface Outgoing {
   path: '/v1/replay' | '/v1/traces';
-  /** JSON text until compression finishes, then the gzip bytes. */
+  /** JSON text, or its gzip bytes once compressed. */
   body: string | Uint8Array;
-  ready: Promise<void>;
   events: number;
   attempts: number;
   /** Being sent with keepalive: the browser finishes it even if the page goes away. */
   inFlightKeepalive: boolean;
+  /** Pushed out of the buffer while in flight: counted as dropped if that last attempt fails. */
+  evicted: boolean;
 }
 
 /** What the transport dropped while the server was unreachable, reported in a later batch. */
@@ -42,9 +43,14 @@ const RETRY_AFTER_MAX_MS = 5 * 60_000;
  * and counted. Any other answer (a 400 or 413 for a batch the server will never take) ends the payload.
  */
 export class Transport {
+  /** Admitted payloads, oldest first; their sizes add up to at most maxBufferBytes. */
   private queue: Outgoing[] = [];
+  /** Payloads being compressed, in order; admitted to the queue when done. */
+  private compressing: Outgoing[] = [];
+  private admissions: Promise<void> = Promise.resolve();
   private bytes = 0;
   private sending = false;
+  private inFlight: Outgoing | null = null;
   private retryTimer: unknown = null;
   private dropped = { batches: 0, events: 0 };
   private peakBytes = 0;
@@ -59,18 +65,29 @@ export class Transport {
 
   /** Queues a JSON payload; it is compressed (where the browser can) and sent in order. */
   enqueue(path: Outgoing['path'], json: string, events: number): void {
-    const item: Outgoing = { path, body: json, ready: Promise.resolve(), events, attempts: 0, inFlightKeepalive: false };
-    this.queue.push(item);
-    this.bytes += json.length;
+    const item: Outgoing = { path, body: json, events, attempts: 0, inFlightKeepalive: false, evicted: false };
     const gzip = this.env.gzip;
-    if (gzip) {
-      item.ready = gzip(json).then(
-        (bytes) => this.resize(item, bytes),
-        () => undefined, // compression failed: the JSON goes as it is
-      );
+    if (!gzip) {
+      this.admit(item);
+      return;
     }
-    this.bound();
-    void this.pump();
+    this.compressing.push(item);
+    const compressed = gzip(json).then(
+      (bytes) => {
+        item.body = bytes;
+      },
+      () => undefined, // compression failed: the JSON goes as it is
+    );
+    // Admitted in the order enqueued, whichever compression finishes first.
+    this.admissions = this.admissions
+      .then(() => compressed)
+      .then(() => {
+        const index = this.compressing.indexOf(item);
+        if (index < 0) return; // handed to sendBeacon meanwhile
+        this.compressing.splice(index, 1);
+        this.admit(item);
+      })
+      .catch(this.onError);
   }
 
   /** Bytes held in the buffer now: compressed size where compressed, else JSON length. */
@@ -79,7 +96,7 @@ export class Transport {
   }
 
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.compressing.length;
   }
 
   /**
@@ -87,7 +104,7 @@ export class Transport {
    * lost to the same outage); null when there is nothing to report yet.
    */
   takeDropReport(): DropReport | null {
-    if (this.dropped.batches === 0 || this.queue.length > 0) return null;
+    if (this.dropped.batches === 0 || this.pending > 0) return null;
     const report = { ...this.dropped, peakBufferedBytes: this.peakBytes, maxBufferBytes: this.maxBufferBytes };
     this.dropped = { batches: 0, events: 0 };
     this.peakBytes = 0;
@@ -102,16 +119,15 @@ export class Transport {
   sendAllNow(): void {
     this.env.clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    const items = this.queue.splice(0);
+    const items = [...this.queue.splice(0), ...this.compressing.splice(0)];
     this.bytes = 0;
     for (const item of items) {
       if (item.inFlightKeepalive) continue;
       try {
-        const body = item.body;
-        const size = sizeOf(body);
+        const size = item.body.length;
         let sent = false;
         if (item.path === '/v1/replay' && this.env.sendBeacon) {
-          sent = this.env.sendBeacon(this.endpoint + item.path, new Blob([body as BlobPart], { type: 'text/plain' }));
+          sent = this.env.sendBeacon(this.endpoint + item.path, new Blob([item.body as BlobPart], { type: 'text/plain' }));
         }
         if (!sent && size < KEEPALIVE_MAX_BYTES) {
           this.env.fetch(this.endpoint + item.path, this.requestInit(item, true)).catch(() => undefined);
@@ -127,49 +143,56 @@ export class Transport {
     this.env.clearTimeout(this.retryTimer);
   }
 
-  private resize(item: Outgoing, bytes: Uint8Array): void {
-    if (typeof item.body !== 'string') return;
-    if (this.queue.includes(item)) this.bytes += bytes.length - item.body.length;
-    item.body = bytes;
+  private admit(item: Outgoing): void {
+    this.queue.push(item);
+    this.bytes += item.body.length;
+    this.bound();
+    void this.pump();
   }
 
-  /** Drops the oldest payloads (never one being sent) until the buffer fits its bound. */
+  /**
+   * Drops the oldest payloads until the buffer fits its bound (a payload larger than the whole
+   * bound goes too). One in flight leaves the buffer at once but counts as dropped only if that
+   * attempt fails: it is then not retried.
+   */
   private bound(): void {
-    while (this.bytes > this.maxBufferBytes && this.queue.length > 1) {
-      const index = this.sending ? 1 : 0;
-      if (index >= this.queue.length) break;
-      const [old] = this.queue.splice(index, 1);
-      this.bytes -= sizeOf(old.body);
-      this.dropped.batches++;
-      this.dropped.events += old.events;
+    while (this.bytes > this.maxBufferBytes && this.queue.length > 0) {
+      const old = this.queue.shift()!;
+      this.bytes -= old.body.length;
+      if (old === this.inFlight) old.evicted = true;
+      else this.countDrop(old);
     }
     this.peakBytes = Math.max(this.peakBytes, this.bytes);
+  }
+
+  private countDrop(item: Outgoing): void {
+    this.dropped.batches++;
+    this.dropped.events += item.events;
   }
 
   private async pump(): Promise<void> {
     if (this.sending || this.retryTimer !== null || this.stopped || this.queue.length === 0) return;
     this.sending = true;
     const item = this.queue[0];
+    this.inFlight = item;
     try {
-      await item.ready;
-      // Handed to sendBeacon while it was being compressed: sending it again would only duplicate it.
-      if (this.queue[0] !== item) return;
-      item.inFlightKeepalive = sizeOf(item.body) < KEEPALIVE_MAX_BYTES;
+      item.inFlightKeepalive = item.body.length < KEEPALIVE_MAX_BYTES;
       let response: Response;
       try {
         response = await this.env.fetch(this.endpoint + item.path, this.requestInit(item, item.inFlightKeepalive));
       } catch {
-        this.retryLater(item, null);
+        this.failed(item, null);
         return;
       } finally {
         item.inFlightKeepalive = false;
       }
-      if (retryable(response.status)) this.retryLater(item, retryAfterMs(response.headers.get('retry-after')));
+      if (retryable(response.status)) this.failed(item, retryAfterMs(response.headers.get('retry-after')));
       else this.finish(item);
     } catch (e) {
       this.onError(e);
       this.finish(item);
     } finally {
+      this.inFlight = null;
       this.sending = false;
       void this.pump();
     }
@@ -179,10 +202,15 @@ export class Transport {
     const index = this.queue.indexOf(item);
     if (index < 0) return;
     this.queue.splice(index, 1);
-    this.bytes -= sizeOf(item.body);
+    this.bytes -= item.body.length;
   }
 
-  private retryLater(item: Outgoing, retryAfter: number | null): void {
+  private failed(item: Outgoing, retryAfter: number | null): void {
+    if (item.evicted) {
+      this.countDrop(item);
+      return;
+    }
+    if (!this.queue.includes(item)) return; // handed to sendBeacon meanwhile
     item.attempts++;
     const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (item.attempts - 1));
     // Full jitter between half and all of the backoff keeps a fleet of tabs from retrying in step.
@@ -215,11 +243,6 @@ export function retryAfterMs(header: string | null): number | null {
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
   return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), RETRY_AFTER_MAX_MS) : null;
-}
-
-/** JSON length or gzip bytes: an estimate of memory and of what goes on the wire. */
-function sizeOf(body: string | Uint8Array): number {
-  return body.length;
 }
 
 /** gzip with the browser's CompressionStream, or null where the browser has none. */

@@ -148,8 +148,24 @@ describe('transport', () => {
     const h = harness(['network-error', 'network-error'], { maxBufferBytes: 100 });
     for (let n = 0; n < 10; n++) h.transport.enqueue('/v1/replay', JSON.stringify({ n, pad: 'x'.repeat(17) }), 1);
     await h.advance(10 * RETRY_MAX_MS);
-    // Payload 0 was being sent when the buffer filled, so it was kept; then the newest two.
-    expect(h.bodies()).toEqual([0, 0, 0, 8, 9]);
+    // Payload 0 was in flight when the buffer overflowed: that attempt failed, so it was dropped too.
+    expect(h.bodies()).toEqual([0, 7, 7, 8, 9]);
+    expect(h.transport.takeDropReport()).toMatchObject({ batches: 7 });
+  });
+
+  it('counts the compressed size against the bound, and drops a payload bigger than the whole bound', async () => {
+    const h = harness(Array(10).fill('network-error'), { maxBufferBytes: 100, gzip: true });
+    h.transport.enqueue('/v1/replay', JSON.stringify({ n: 1, pad: 'x'.repeat(500) }), 1); // the fake gzip makes 6 bytes of it
+    h.transport.enqueue('/v1/replay', JSON.stringify({ n: 2, pad: 'x'.repeat(500) }), 1);
+    await h.advance(0);
+    expect(h.transport.pending).toBe(2);
+    expect(h.transport.bufferedBytes).toBe(12);
+
+    const plain = harness(Array(10).fill('network-error'), { maxBufferBytes: 100 });
+    plain.transport.enqueue('/v1/replay', JSON.stringify({ n: 1, pad: 'x'.repeat(500) }), 4);
+    await plain.advance(10 * RETRY_MAX_MS);
+    expect(plain.transport.pending).toBe(0);
+    expect(plain.transport.takeDropReport()).toMatchObject({ batches: 1, events: 4, peakBufferedBytes: 0 });
   });
 
   it('hands everything buffered to sendBeacon when the page goes away', async () => {
