@@ -38,6 +38,12 @@ export class Agent {
   private eventBytes = 0;
   private errorCount = 0;
   private spans: ClientSpan[] = [];
+  /**
+   * Whether the next batch carries the session details (user agent, entry URL, user): the first
+   * batch of each page, after identify, after a new session, and after batches were dropped.
+   * The server keeps them, so repeating them in every batch would only cost bytes.
+   */
+  private sessionInfoDue = true;
   private readonly cleanups: Array<() => void> = [];
 
   constructor(
@@ -101,6 +107,7 @@ export class Agent {
 
   identify(user: RetrospectUser): void {
     this.session.update({ userId: user?.id ?? null, userEmail: user?.email ?? null });
+    this.sessionInfoDue = true;
   }
 
   /** Stops recording and tracing; what was recorded is still sent. */
@@ -148,6 +155,7 @@ export class Agent {
     if (this.session.expired(now)) {
       this.flush();
       this.session.renew(now);
+      this.sessionInfoDue = true;
       this.chapters.reset();
       this.chapters.open(now);
       // Not from inside rrweb's emit: a snapshot taken there would interleave with this event.
@@ -191,6 +199,7 @@ export class Agent {
 
   private flushReplay(dropped: DropReport | null): void {
     if (dropped) {
+      this.sessionInfoDue = true;
       this.events.push(JSON.stringify({ type: EVENT_CUSTOM, data: { tag: 'retrospect.dropped', payload: dropped }, timestamp: Date.now() }));
     }
     if (this.events.length === 0 && !this.chapters.hasReports) return;
@@ -203,12 +212,15 @@ export class Agent {
       sessionId: s.id,
       sequence: this.session.takeBatchSequence(),
       service: this.options.service,
-      session: { userAgent: this.win.navigator.userAgent, entryUrl: s.entryUrl, userId: s.userId, userEmail: s.userEmail },
+      session: this.sessionInfoDue
+        ? { userAgent: this.win.navigator.userAgent, entryUrl: s.entryUrl, userId: s.userId, userEmail: s.userEmail }
+        : undefined,
       chapters: this.chapters.takeReports(),
       errorCount,
     });
     // Events were serialized one by one as they came (to measure the batch); splice them in as text.
     const body = `${head.slice(0, -1)},"events":[${events.join(',')}]}`;
+    this.sessionInfoDue = false;
     this.transport.enqueue('/v1/replay', body, events.length);
   }
 }

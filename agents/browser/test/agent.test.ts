@@ -214,12 +214,19 @@ describe('batching', () => {
     }
   });
 
-  it('identify puts the user on the session', async () => {
-    const t = startAgent();
+  it('identify puts the user on the session; the details go only in the batches that need them', async () => {
+    const t = startAgent({ flushIntervalMs: 40 });
+    await new Promise((r) => setTimeout(r, 60));
+    document.getElementById('buy')!.click();
+    await new Promise((r) => setTimeout(r, 60));
     t.agent.identify({ id: 'u-42', email: 'ivan@gmail.com' });
+    document.getElementById('buy')!.click();
     t.agent.stop();
     await t.settle();
-    expect(t.batches()[0].session).toMatchObject({ userId: 'u-42', userEmail: 'ivan@gmail.com' });
+    const [first, second, third] = t.batches();
+    expect(first.session).toMatchObject({ userAgent: navigator.userAgent, userId: null });
+    expect(second.session).toBeUndefined();
+    expect(third.session).toMatchObject({ userAgent: navigator.userAgent, entryUrl: location.href, userId: 'u-42', userEmail: 'ivan@gmail.com' });
   });
 
   it('starts a new session when the user comes back after 30 idle minutes', async () => {
