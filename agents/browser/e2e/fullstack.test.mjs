@@ -151,6 +151,40 @@ describe('@retrospect/browser in Chromium against the Retrospect server', { conc
     assert.equal(pageLoad.chapter?.sessionId, sessionId);
   });
 
+  it('leaves the page\'s fetch and XMLHttpRequest behaving as without the agent', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${backend.origin}/`, { waitUntil: 'load' });
+    const before = (await backend.received()).length;
+    const seen = await page.evaluate(async () => {
+      const out = {};
+      const request = new Request('/api/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ last4: '1111' }) });
+      out.requestObject = (await (await fetch(request)).json()).last4;
+      const streamed = await fetch('/api/cart', { method: 'POST', body: '{}' });
+      const reader = streamed.body.getReader();
+      out.streamedBytes = 0;
+      for (let r = await reader.read(); !r.done; r = await reader.read()) out.streamedBytes += r.value.length;
+      const abort = new AbortController();
+      const aborted = fetch('/api/cart', { method: 'POST', body: '{}', signal: abort.signal });
+      abort.abort();
+      out.abort = await aborted.then(() => 'resolved', (e) => e.name);
+      out.xhr = await new Promise((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', '/api/cart');
+        xhr.setRequestHeader('baggage', 'tenant=acme');
+        xhr.onload = () => resolve(`${xhr.status} ${xhr.responseText}`);
+        xhr.send('{}');
+      });
+      return out;
+    });
+    await context.close();
+    assert.deepEqual(seen, { requestObject: '1111', streamedBytes: 11, abort: 'AbortError', xhr: '200 {"ok":true}' });
+    const received = (await backend.received()).slice(before);
+    const checkout = received.find((r) => r.path === '/api/checkout');
+    assert.ok(traceIdOf(checkout.traceparent), 'a Request object got its traceparent');
+    assert.match(received.at(-1).baggage, /^tenant=acme, session\.id=[0-9a-f]{32},retrospect\.chapter\.id=[0-9a-f]{32}$/);
+  });
+
   it('sends no trace headers to a third-party origin', () => {
     assert.equal(thirdParty.requests.length, 1);
     const { headers } = thirdParty.requests[0];

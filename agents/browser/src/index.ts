@@ -6,7 +6,6 @@ import { Agent } from './agent';
 import { ConfigurationError, resolveOptions, type RetrospectOptions, type RetrospectUser } from './options';
 
 export type { RetrospectOptions, RetrospectUser } from './options';
-export { DEFAULTS } from './options';
 
 let agent: Agent | null = null;
 
