@@ -270,8 +270,10 @@ final class WriteTransaction implements AutoCloseable {
 
   /** Returns the pages freed by deletes to the file system (auto_vacuum = INCREMENTAL). */
   void reclaimFreePages() throws SQLException {
+    // The pragma frees one page per step. executeUpdate runs it through sqlite3_exec, which steps
+    // it to the end; execute() would step it once and free a single page.
     try (Statement s = connection.createStatement()) {
-      s.execute("PRAGMA incremental_vacuum");
+      s.executeUpdate("PRAGMA incremental_vacuum");
     }
   }
 
