@@ -58,7 +58,7 @@ final class GroupCommitWriter implements AutoCloseable {
   GroupCommitWriter(Connection connection, WriteTransaction tx, Path walFile, int capacity) throws IOException {
     this.connection = connection;
     this.tx = tx;
-    this.wal = FileChannel.open(walFile, StandardOpenOption.WRITE);
+    this.wal = FileChannel.open(walFile, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
     this.capacity = capacity;
     this.writer = new Thread(this::write, "retrospect-sqlite-writer");
     this.syncer = new Thread(this::sync, "retrospect-sqlite-wal-sync");
