@@ -37,7 +37,7 @@ function SessionView({ answer }: { answer: SessionAnswer }) {
       <h1>{session.userEmail ?? session.userId ?? 'Anonymous visitor'}</h1>
       <p className="muted">
         {formatTime(session.firstSeen)} – {formatClock(session.lastSeen)} ({formatDuration(session.lastSeen - session.firstSeen)}) ·{' '}
-        {session.chapterCount} requests · {session.errorCount} errors · entered at{' '}
+        {plural(session.chapterCount, 'request')} · {plural(session.errorCount, 'error')} · entered at{' '}
         <span className="mono">{session.entryUrl ?? 'unknown page'}</span>
         {session.service && ` · ${session.service}`}
       </p>
@@ -46,6 +46,10 @@ function SessionView({ answer }: { answer: SessionAnswer }) {
       </Await>
     </>
   );
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function SessionReplay({ events, chapters, startAt }: { events: RrwebEvent[]; chapters: Chapter[]; startAt?: number }) {

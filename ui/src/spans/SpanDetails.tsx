@@ -1,7 +1,6 @@
 import type { Span } from '../api/types';
 import { AttributeTable, attributeText, prettyBody } from '../common/Attributes';
 import { formatDuration, formatTime, statusClass } from '../format';
-import { serviceColor } from '../waterfall/serviceColor';
 import { Link } from '../router';
 import { spanHref, spanStatusText } from './SpansTable';
 
@@ -15,7 +14,6 @@ export function SpanDetails({ span }: { span: Span }) {
     <article className="span-details" aria-label={`Span ${span.name}`}>
       <header>
         <h2>
-          <span className="service-dot" style={{ background: serviceColor(span.service) }} aria-hidden="true" />
           <span className="service-name">{span.service}</span> {span.name}
         </h2>
         <dl className="facts">

@@ -2,7 +2,7 @@ import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { Span, SpanSort } from '../api/types';
 import { formatDuration, formatTime, statusClass } from '../format';
 import { Link, navigate } from '../router';
-import { serviceColor } from '../waterfall/serviceColor';
+import { serviceColors } from '../waterfall/serviceColor';
 
 export function spanHref(span: Pick<Span, 'traceId' | 'spanId'>): string {
   return `/spans/${span.traceId}/${span.spanId}`;
@@ -27,6 +27,8 @@ export function SpansTable({ spans, sort, onSort }: { spans: Span[]; sort?: Span
     const sorted = [...spans].sort((a, b) => value(a).localeCompare(value(b), undefined, { numeric: true }));
     return local.ascending ? sorted : sorted.reverse();
   }, [spans, local]);
+
+  const colors = useMemo(() => serviceColors(spans.map((s) => s.service)), [spans]);
 
   const apiSort = (column: 'time' | 'duration') => {
     setLocal(null);
@@ -88,7 +90,7 @@ export function SpansTable({ spans, sort, onSort }: { spans: Span[]; sort?: Span
           >
             <td className="nowrap">{formatTime(span.startTime)}</td>
             <td>
-              <span className="service-dot" style={{ background: serviceColor(span.service) }} aria-hidden="true" />
+              <span className="service-dot" style={{ background: colors.get(span.service) }} aria-hidden="true" />
               {span.service}
             </td>
             <td className="name">

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Span } from '../api/types';
 import { formatDuration } from '../format';
 import { layoutWaterfall } from './layout';
-import { serviceColor } from './serviceColor';
+import { serviceColors } from './serviceColor';
 
 const ROW_HEIGHT = 26;
 const MAX_VISIBLE_ROWS = 22;
@@ -22,6 +22,7 @@ interface Props {
  */
 export function Waterfall({ spans, selectedSpanId, onSelect }: Props) {
   const layout = useMemo(() => layoutWaterfall(spans), [spans]);
+  const colors = useMemo(() => serviceColors(layout.services), [layout]);
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
 
@@ -58,7 +59,7 @@ export function Waterfall({ spans, selectedSpanId, onSelect }: Props) {
       <ul className="wf-legend" aria-label="Services">
         {layout.services.map((service) => (
           <li key={service}>
-            <span className="wf-swatch" style={{ background: serviceColor(service) }} aria-hidden="true" />
+            <span className="wf-swatch" style={{ background: colors.get(service) }} aria-hidden="true" />
             {service}
           </li>
         ))}
@@ -103,7 +104,7 @@ export function Waterfall({ spans, selectedSpanId, onSelect }: Props) {
                 onClick={() => onSelect(span)}
               >
                 <span className="wf-label-col" style={{ paddingLeft: 6 + Math.min(row.depth, 24) * 12 }}>
-                  <span className="wf-service" style={{ color: serviceColor(span.service) }}>
+                  <span className="wf-service" style={{ color: colors.get(span.service) }}>
                     {span.service}
                   </span>{' '}
                   <span className="wf-name">{span.name}</span>
@@ -116,7 +117,7 @@ export function Waterfall({ spans, selectedSpanId, onSelect }: Props) {
                     style={{
                       left: `${row.offset * 100}%`,
                       width: `max(2px, ${row.width * 100}%)`,
-                      background: serviceColor(span.service),
+                      background: colors.get(span.service),
                     }}
                   />
                   <span
