@@ -48,8 +48,9 @@ test('from the email to the replayed click: search, span card, chapter, session'
     assert.equal(await firstRow.locator('td.name').innerText(), 'POST /checkout');
     assert.match(await firstRow.innerText(), /\b400\b/);
 
-    // Step 1: the newest match opens the span card with the whole trace.
-    await firstRow.locator('td.name a').click();
+    // Step 1: the newest match opens the span card with the whole trace (rows open with Enter too).
+    await firstRow.focus();
+    await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`/spans/${ivan.bad.traceId}/`));
     await page.locator('.wf-row').first().waitFor();
     const services = await page.locator('.wf-legend li:not(.wf-summary)').allInnerTexts();
@@ -75,8 +76,10 @@ test('from the email to the replayed click: search, span card, chapter, session'
 
     // Step 3: the session replays the visit, chapters beside it.
     await page.getByRole('link', { name: /Open session/ }).click();
-    await page.waitForURL(new RegExp(`/sessions/${ivan.sessionId}`));
+    await page.waitForURL(new RegExp(`/sessions/${ivan.sessionId}\\?t=`));
     await page.locator('.replay .rr-player iframe').waitFor();
+    // The link carried the chapter's start: the player opens there, not at the session's start.
+    assert.match(await page.locator('.chapter-list li.current').innerText(), /#1/);
     assert.equal(await page.locator('.chapter-list li').count(), 2);
     assert.equal(await page.locator('.timeline .chapter-mark.failed').count(), 1);
     await page.waitForTimeout(500);
@@ -88,6 +91,33 @@ test('from the email to the replayed click: search, span card, chapter, session'
     assert.match(await page.locator('.chapter-list li.current').innerText(), /#1/);
     await page.locator('table.network').getByRole('link', { name: 'trace' }).nth(1).click();
     await page.waitForURL(new RegExp(`/traces/${ivan.bad.traceId}`));
+  } finally {
+    await page.close();
+  }
+});
+
+test('the search lives in the URL: filters, sort and the export of exactly that search', async () => {
+  const page = await newPage();
+  try {
+    await page.goto(`${server.base}/spans?service=inventory`);
+    const rows = page.locator('table.spans-table tbody tr');
+    await rows.first().waitFor();
+    const services = await page.locator('table.spans-table tbody td:nth-child(2)').allInnerTexts();
+    assert.deepEqual([...new Set(services.map((s) => s.trim()))], ['inventory']);
+    assert.equal(await page.locator('select').first().inputValue(), 'inventory');
+
+    await page.getByRole('button', { name: /Duration/ }).click();
+    await page.waitForURL(/sort=longest/);
+    await rows.first().waitFor();
+
+    const csv = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
+    assert.match(csv, /^\/api\/spans\/export\?format=csv&service=inventory&sort=longest$/);
+    const exported = await fetch(server.base + csv);
+    assert.equal(exported.status, 200);
+    assert.match(await exported.text(), /GET \/not-available/);
+
+    await page.goto(`${server.base}/spans?status=5xx`);
+    await page.locator('.state.empty', { hasText: 'No span matches' }).waitFor();
   } finally {
     await page.close();
   }
