@@ -5,7 +5,7 @@
  */
 const PALETTE = [
   '#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00',
-  '#7a5195', '#2f4b7c', '#a05195', '#665191', '#008080', '#b8860b',
+  '#7a5195', '#2f4b7c', '#8c564b', '#17becf', '#bcbd22', '#e7298a',
 ];
 
 function hashSlot(service: string): number {
