@@ -126,7 +126,7 @@ export async function seedIvan(base) {
     { type: 2, timestamp: t0 + 1, data: { node: fullSnapshot(), initialOffset: { left: 0, top: 0 } } },
     { type: 3, timestamp: t0 + 2_000, data: { source: 2, type: 2, id: ADD_BUTTON, x: 60, y: 90 } },
     { type: 3, timestamp: t0 + 2_600, data: { source: 5, id: EMAIL, text: '**************', isChecked: false } },
-    { type: 5, timestamp: t0 + 3_000, data: { tag: 'retrospect.error', payload: { kind: 'console.error', message: 'cherries: stock unknown' } } },
+    { type: 5, timestamp: t0 + 3_000, data: { tag: 'error', payload: { kind: 'console.error', message: 'cherries: stock unknown' } } },
     { type: 3, timestamp: t0 + 5_000, data: { source: 3, id: 1, x: 0, y: 10 } },
   ];
   const chapter = (c, sequence, firstEventTime, status) => ({

@@ -75,11 +75,18 @@ describe('readableEvents', () => {
   it('reads console errors and page errors from custom and console-plugin events', () => {
     const events: RrwebEvent[] = [
       snapshot,
-      { type: 5, timestamp: 2_000, data: { tag: 'retrospect.error', payload: { kind: 'console.error', message: 'Cannot read cart' } } },
-      { type: 5, timestamp: 2_100, data: { tag: 'retrospect.error', payload: { kind: 'error', message: 'x is not defined' } } },
+      { type: 5, timestamp: 2_000, data: { tag: 'error', payload: { kind: 'console.error', message: 'Cannot read cart' } } },
+      { type: 5, timestamp: 2_100, data: { tag: 'error', payload: { kind: 'error', message: 'x is not defined' } } },
+      { type: 5, timestamp: 2_150, data: { tag: 'error', payload: { kind: 'unhandledrejection', message: 'payment timeout' } } },
       { type: 6, timestamp: 2_200, data: { plugin: 'rrweb/console@1', payload: { level: 'error', payload: ['"boom"'] } } },
+      { type: 5, timestamp: 2_300, data: { tag: 'retrospect.dropped', payload: 12 } },
     ];
-    expect(texts(events)).toEqual(['console error: Cannot read cart', 'error: x is not defined', 'console error: "boom"']);
+    expect(texts(events)).toEqual([
+      'console error: Cannot read cart',
+      'error: x is not defined',
+      'unhandled rejection: payment timeout',
+      'console error: "boom"',
+    ]);
   });
 
   it('uses events before the stretch only to know the page, and reports only those inside it', () => {
