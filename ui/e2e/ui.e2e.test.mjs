@@ -44,6 +44,11 @@ test('from the email to the replayed click: search, span card, chapter, session'
     await page.waitForURL(/\/spans\?q=ivan/);
     const firstRow = page.locator('table.spans-table tbody tr').first();
     await firstRow.waitFor();
+    const spansRender = await page.evaluate(() => {
+      const response = performance.getEntriesByType('resource').findLast((e) => e.name.includes('/api/spans?'));
+      return Math.round(performance.now() - response.responseEnd);
+    });
+    console.log(`spans page: results shown at most ${spansRender} ms after the API response arrived`);
     await shot(page, 'spans');
     assert.equal(await firstRow.locator('td.name').innerText(), 'POST /checkout');
     assert.match(await firstRow.innerText(), /\b400\b/);
