@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
  *   <li>A span without its own sessionId takes the sessionId and chapterId of the chapter whose
  *       traceId is the span's trace id ({@code chapterOfTrace}).
  *   <li>A span with its own sessionId but no chapterId takes the chapterId of its trace's chapter
- *       only when that chapter belongs to the same session.
+ *       only when that chapter belongs to the same session. In general: fields a span carries
+ *       itself are kept, and missing ones are filled from its trace's chapter only when that
+ *       chapter agrees with every field the span does carry.
+ *   <li>When several chapters name the same trace (it should not happen), the one with the
+ *       earliest first event wins, then the lowest chapter id.
  * </ul>
  */
 public abstract class LinkingContract extends StorageContract {
