@@ -34,18 +34,17 @@ final class BoundedWriter {
   /**
    * Runs the statements of one write of {@code units} spans or batches. The future completes when
    * every statement succeeded, and fails once all have run if any failed (the statements are
-   * idempotent, so the client's retry rewrites what did get stored).
-   *
-   * @throws StorageOverloadedException when accepting the write would exceed the bound; a single
-   *     write larger than the bound is accepted when nothing else is pending, so it can progress
+   * idempotent, so the client's retry rewrites what did get stored). It fails at once with {@link
+   * StorageOverloadedException}, nothing sent, when accepting the write would exceed the bound; a
+   * single write larger than the bound is accepted when nothing else is pending, so it can progress.
    */
   CompletableFuture<Void> write(int units, List<Statement<?>> statements) {
     int now;
     do {
       now = pending.get();
       if (now > 0 && now + units > maxPending) {
-        throw new StorageOverloadedException(
-            "Cassandra store is busy: " + now + " writes pending (limit " + maxPending + "); retry later");
+        return CompletableFuture.failedFuture(new StorageOverloadedException(
+            "Cassandra store is busy: " + now + " writes pending (limit " + maxPending + "); retry later"));
       }
     } while (!pending.compareAndSet(now, now + units));
 

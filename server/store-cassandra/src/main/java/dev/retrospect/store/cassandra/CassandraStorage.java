@@ -106,7 +106,7 @@ public final class CassandraStorage implements Storage {
     selectChapterReports = prepare("SELECT chapter FROM {ks}.chapter_reports WHERE chapter_id = ?");
     selectChaptersOfSession = prepare("SELECT chapter_id, chapter FROM {ks}.chapters_by_session WHERE session_id = ?");
     selectChapterIdsOfSession = prepare("SELECT chapter_id FROM {ks}.chapters_by_session WHERE session_id = ?");
-    selectChapterOfTrace = prepare("SELECT chapter_id FROM {ks}.chapter_by_trace WHERE trace_id = ? LIMIT 1");
+    selectChapterOfTrace = prepare("SELECT chapter_id FROM {ks}.chapter_by_trace WHERE trace_id = ?");
     selectBatchSummaries = prepare("SELECT sequence, first_event_micros, last_event_micros, event_count,"
         + " error_count, full_snapshots, service, user_agent, entry_url, user_id, user_email"
         + " FROM {ks}.replay_batches WHERE session_id = ?");
@@ -164,27 +164,36 @@ public final class CassandraStorage implements Storage {
     Map<String, Span> unique = new LinkedHashMap<>();
     for (Span span : spans) unique.put(span.traceId() + span.spanId(), span);
 
-    List<Statement<?>> statements = new ArrayList<>();
+    PartitionBatches rows = new PartitionBatches();
+    List<Statement<?>> markerRows = new ArrayList<>();
     Set<String> markers = new HashSet<>();
     for (Span span : unique.values()) {
       ByteBuffer blob = BinaryCodec.encode(span);
+      int size = blob.remaining();
       String trace = span.traceId();
       String id = span.spanId();
       long start = span.startMicros();
       long hour = Buckets.hour(start);
-      statements.add(insertSpan.bind(trace, id, start, blob, ttlSeconds));
-      statements.add(insertSpanIndex.bind(hour, Buckets.spanShard(trace, id), start, trace, id, span.service(),
-          span.durationMicros(), span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob, ttlSeconds));
+      int shard = Buckets.spanShard(trace, id);
+      rows.add("spans:" + trace, insertSpan.bind(trace, id, start, blob, ttlSeconds), size);
+      rows.add("span_index:" + hour + ":" + shard,
+          insertSpanIndex.bind(hour, shard, start, trace, id, span.service(), span.durationMicros(),
+              span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob, ttlSeconds),
+          size);
       long day = Buckets.day(start);
       int tokenShard = Buckets.tokenShard(trace, id);
       for (String word : TokenIndex.words(span)) {
-        statements.add(insertToken.bind(day, TokenIndex.partitionPrefix(word), tokenShard, word, start, trace, id, ttlSeconds));
+        String prefix = TokenIndex.partitionPrefix(word);
+        rows.add("span_tokens:" + day + ":" + prefix + ":" + tokenShard,
+            insertToken.bind(day, prefix, tokenShard, word, start, trace, id, ttlSeconds), word.length() + 64);
       }
-      addMarker(markers, statements, Buckets.SPAN_HOURS, hour);
+      addMarker(markers, markerRows, Buckets.SPAN_HOURS, hour);
       if (markerDue("service:" + span.service()) && markers.add("service:" + span.service())) {
-        statements.add(insertService.bind(span.service(), markerTtlSeconds));
+        markerRows.add(insertService.bind(span.service(), markerTtlSeconds));
       }
     }
+    List<Statement<?>> statements = rows.statements();
+    statements.addAll(markerRows);
     return afterSuccess(writer.write(unique.size(), statements), markers);
   }
 
@@ -299,12 +308,17 @@ public final class CassandraStorage implements Storage {
     return chapterOfTraceAsync(Ids.traceId(traceId)).toCompletableFuture().join();
   }
 
+  /**
+   * The chapter whose request started the trace. Should several name it (it should not happen),
+   * the one with the earliest first event wins, then the lowest chapter id, as in every store.
+   */
   private CompletionStage<Optional<Chapter>> chapterOfTraceAsync(String traceId) {
-    return session.executeAsync(selectChapterOfTrace.bind(traceId)).thenCompose(rs -> {
-      Row row = rs.one();
-      return row == null
-          ? CompletableFuture.completedFuture(Optional.<Chapter>empty())
-          : chapterAsync(row.getString("chapter_id"));
+    return session.executeAsync(selectChapterOfTrace.bind(traceId)).thenCompose(Rows::all).thenCompose(rows -> {
+      List<CompletableFuture<Optional<Chapter>>> chapters = new ArrayList<>();
+      for (Row row : rows) chapters.add(chapterAsync(row.getString("chapter_id")).toCompletableFuture());
+      return CompletableFuture.allOf(chapters.toArray(CompletableFuture[]::new)).thenApply(done ->
+          chapters.stream().map(CompletableFuture::join).flatMap(Optional::stream)
+              .min(Comparator.comparingLong(Chapter::firstEventMicros).thenComparing(Chapter::chapterId)));
     });
   }
 
@@ -393,8 +407,8 @@ public final class CassandraStorage implements Storage {
   }
 
   /**
-   * Joins spans to chapters at read time (see LinkingContract): a span without its own session
-   * takes its trace's chapter; one with a session but no chapter takes it only from that session.
+   * Joins spans to chapters at read time (see LinkingContract): what a span carries itself is
+   * kept, and what it lacks is filled from its trace's chapter when that chapter agrees with it.
    */
   List<Span> link(List<Span> spans) {
     Map<String, CompletableFuture<Optional<Chapter>>> byTrace = new HashMap<>();
@@ -407,15 +421,10 @@ public final class CassandraStorage implements Storage {
     for (Span span : spans) {
       CompletableFuture<Optional<Chapter>> lookup = byTrace.get(span.traceId());
       Chapter chapter = lookup == null ? null : lookup.join().orElse(null);
-      if (chapter == null) {
-        linked.add(span);
-      } else if (span.sessionId() == null) {
-        linked.add(span.withLink(chapter.sessionId(), chapter.chapterId()));
-      } else if (span.chapterId() == null && span.sessionId().equals(chapter.sessionId())) {
-        linked.add(span.withLink(span.sessionId(), chapter.chapterId()));
-      } else {
-        linked.add(span);
-      }
+      boolean agrees = chapter != null
+          && (span.sessionId() == null || span.sessionId().equals(chapter.sessionId()))
+          && (span.chapterId() == null || span.chapterId().equals(chapter.chapterId()));
+      linked.add(agrees ? span.withLink(chapter.sessionId(), chapter.chapterId()) : span);
     }
     return linked;
   }

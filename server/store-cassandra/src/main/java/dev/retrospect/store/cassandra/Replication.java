@@ -55,6 +55,7 @@ public record Replication(int simpleFactor, Map<String, Integer> factors) {
       return "{'class': 'SimpleStrategy', 'replication_factor': " + simpleFactor + "}";
     }
     return factors.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .map(e -> "'" + e.getKey().replace("'", "''") + "': " + e.getValue())
         .collect(Collectors.joining(", ", "{'class': 'NetworkTopologyStrategy', ", "}"));
   }

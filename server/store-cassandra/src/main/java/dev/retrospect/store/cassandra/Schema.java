@@ -81,8 +81,21 @@ final class Schema {
 
   private Schema() {}
 
-  /** Creates the keyspace and tables that do not exist yet and records the version. */
+  /**
+   * Creates the keyspace and tables that do not exist yet and records the version. The driver's
+   * schema metadata is paused meanwhile: refreshing it after each statement would cost about a
+   * second each (the driver debounces refreshes); it is refreshed once at the end.
+   */
   static void apply(CqlSession session, CassandraConfig config) {
+    session.setSchemaMetadataEnabled(false);
+    try {
+      create(session, config);
+    } finally {
+      session.setSchemaMetadataEnabled(true).toCompletableFuture().join();
+    }
+  }
+
+  private static void create(CqlSession session, CassandraConfig config) {
     String keyspace = config.keyspace();
     ddl(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = "
         + config.replication().toCql());
@@ -103,12 +116,10 @@ final class Schema {
 
   /** For operators who manage the schema: fails unless it is the version this code expects. */
   static void check(CqlSession session, String keyspace) {
-    int current;
-    try {
-      current = version(session, keyspace);
-    } catch (RuntimeException e) {
+    int current = version(session, keyspace);
+    if (current == 0) {
       throw new IllegalStateException("keyspace " + keyspace + " has no Retrospect schema"
-          + " (RETROSPECT_CASSANDRA_MANAGE_SCHEMA=false): create it first", e);
+          + " (RETROSPECT_CASSANDRA_MANAGE_SCHEMA=false): create it first, see RATIONALE.md");
     }
     if (current != VERSION) {
       throw new IllegalStateException("keyspace " + keyspace + " has schema version " + current

@@ -178,8 +178,14 @@ final class SpanSearch {
   private List<Span> scanAll(SpanQuery query, List<Long> hours, Bounds bounds, SpanOrder order,
       Predicate<Span> matches, int wanted) {
     List<BoundStatement> reads = new ArrayList<>();
-    for (long hour : hours) {
-      for (int shard = 0; shard < Buckets.SPAN_SHARDS; shard++) reads.add(scan(query, hour, shard, bounds, order));
+    BoundStatement global =
+        query.fromMicros() == null && query.toMicros() == null ? globalIndexScan(query, bounds) : null;
+    if (global != null) {
+      reads.add(global);
+    } else {
+      for (long hour : hours) {
+        for (int shard = 0; shard < Buckets.SPAN_SHARDS; shard++) reads.add(scan(query, hour, shard, bounds, order));
+      }
     }
     List<Span> all = new ArrayList<>();
     for (List<Row> rows : readAll(reads)) {
@@ -192,11 +198,39 @@ final class SpanSearch {
     return all.size() > wanted ? new ArrayList<>(all.subList(0, wanted)) : all;
   }
 
-  /** One shard of one hour, with the query's filters as SAI restrictions, in the order's direction. */
+  /**
+   * One shard of one hour, in the order's direction, with the query's filters as SAI restrictions.
+   * Cassandra 5.0 cannot reverse the order of an index query, so oldest-first reads the partition
+   * backwards without them and the filters are applied in memory.
+   */
   private BoundStatement scan(SpanQuery query, long hour, int shard, Bounds bounds, SpanOrder order) {
     StringBuilder cql = new StringBuilder("SELECT span FROM {ks}.span_index WHERE hour = ? AND shard = ?"
         + " AND start_micros >= ? AND start_micros <= ?");
     List<Object> values = new ArrayList<>(List.of(hour, shard, bounds.fromMicros(), bounds.toMicros()));
+    if (order.byTime() && !order.descending()) {
+      cql.append(" ORDER BY start_micros ASC");
+    } else {
+      indexRestrictions(query, bounds, cql, values);
+    }
+    return scans.computeIfAbsent(cql.toString(), store::prepare).bind(values.toArray());
+  }
+
+  /**
+   * Without a time range, a duration-ordered search with a filter asks the SAI indexes across the
+   * whole table at once instead of every hour's shards one by one; null when the query has no
+   * indexed filter (that would read the whole table, which the hour-by-hour scan does as well).
+   */
+  private BoundStatement globalIndexScan(SpanQuery query, Bounds bounds) {
+    StringBuilder cql = new StringBuilder();
+    List<Object> values = new ArrayList<>();
+    indexRestrictions(query, bounds, cql, values);
+    if (values.isEmpty() && query.status() == null) return null;
+    String where = cql.substring(" AND ".length());
+    return scans.computeIfAbsent("SELECT span FROM {ks}.span_index WHERE " + where, store::prepare)
+        .bind(values.toArray());
+  }
+
+  private static void indexRestrictions(SpanQuery query, Bounds bounds, StringBuilder cql, List<Object> values) {
     if (query.service() != null) {
       cql.append(" AND service = ?");
       values.add(query.service());
@@ -224,9 +258,6 @@ final class SpanSearch {
       cql.append(" AND duration <= ?");
       values.add(bounds.maxDuration());
     }
-    if (order.byTime() && !order.descending()) cql.append(" ORDER BY start_micros ASC");
-    PreparedStatement prepared = scans.computeIfAbsent(cql.toString(), store::prepare);
-    return prepared.bind(values.toArray());
   }
 
   /** Runs reads at most {@link #PARALLEL_READS} at a time; every row of each, in statement order. */
