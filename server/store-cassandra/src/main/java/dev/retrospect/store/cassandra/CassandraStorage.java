@@ -53,6 +53,7 @@ public final class CassandraStorage implements Storage {
   private final Map<String, Long> markersWritten = new ConcurrentHashMap<>();
   private final SpanSearch spanSearch;
   private final SessionSearch sessionSearch;
+  private final PurgeBefore purge;
 
   private final PreparedStatement insertSpan;
   private final PreparedStatement insertSpanIndex;
@@ -116,6 +117,7 @@ public final class CassandraStorage implements Storage {
 
     this.spanSearch = new SpanSearch(this);
     this.sessionSearch = new SessionSearch(this);
+    this.purge = new PurgeBefore(this);
   }
 
   /**
@@ -243,6 +245,11 @@ public final class CassandraStorage implements Storage {
   private void addMarker(Set<String> markers, List<Statement<?>> statements, String kind, long bucket) {
     String key = kind + ":" + bucket;
     if (markerDue(key) && markers.add(key)) statements.add(insertBucket.bind(kind, bucket, markerTtlSeconds));
+  }
+
+  /** After a purge deleted a marker row, the next write in its hour or day must write it again. */
+  void forgetMarker(String kind, long bucket) {
+    markersWritten.remove(kind + ":" + bucket);
   }
 
   private boolean markerDue(String key) {
@@ -436,9 +443,13 @@ public final class CassandraStorage implements Storage {
     return buckets;
   }
 
+  /**
+   * Deletes data older than the time at once (see {@link PurgeBefore}); retention itself needs no
+   * call, as every row expires by its TTL.
+   */
   @Override
   public long purgeBefore(long micros) {
-    return 0;
+    return purge.run(micros);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.retrospect.store.cassandra;
 
 import dev.retrospect.contract.LinkingContract;
 import dev.retrospect.contract.ReplayContract;
+import dev.retrospect.contract.RetentionContract;
 import dev.retrospect.contract.SpanSearchContract;
 import dev.retrospect.contract.SpanStoreContract;
 import dev.retrospect.core.Storage;
@@ -51,6 +52,14 @@ class CassandraStorageContractTest {
 
   @Nested
   class Linking extends LinkingContract {
+    @Override
+    protected Storage storage() {
+      return storage;
+    }
+  }
+
+  @Nested
+  class Retention extends RetentionContract {
     @Override
     protected Storage storage() {
       return storage;
