@@ -47,6 +47,7 @@ public final class CassandraNode {
           "--storage-port", Integer.toString(freePort()), "--dir", dir.toString(),
           "--parent-pid", Long.toString(ProcessHandle.current().pid()));
       Path output = Files.createTempFile("retrospect-cassandra-start-", ".log");
+      long started = System.nanoTime();
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(output.toFile()).start();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(script, dir), "stop-cassandra"));
@@ -57,6 +58,8 @@ public final class CassandraNode {
         process.destroyForcibly();
         throw new IllegalStateException("bin/cassandra could not start a node:\n" + log);
       }
+      System.err.printf("Cassandra node on port %d ready after %.1f s (%s)%n",
+          port, (System.nanoTime() - started) / 1e9, dir);
       return new CassandraNode(port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
