@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -80,8 +79,11 @@ public final class CassandraStorage implements Storage {
     this.session = session;
     this.keyspace = config.keyspace();
     this.ttlSeconds = Math.toIntExact(Duration.ofDays(config.retentionDays()).toSeconds());
-    // A marker outlives the data it points to: data written just before the marker's refresh.
-    this.markerTtlSeconds = ttlSeconds + 2 * (int) (MARKER_REFRESH_MILLIS / 1000);
+    // A marker expires two refresh periods before the data of its hour or day would: searches and
+    // purges then never visit a partition whose rows have expired (reading expired rows means
+    // reading tombstones, which Cassandra caps per query), at the price of the oldest hour or two
+    // of the retention period dropping out of search a little early.
+    this.markerTtlSeconds = ttlSeconds - 2 * (int) (MARKER_REFRESH_MILLIS / 1000);
     this.writer = new BoundedWriter(session, config.maxPendingWrites(), MAX_IN_FLIGHT_STATEMENTS);
 
     insertSpan = prepare("INSERT INTO {ks}.spans (trace_id, span_id, start_micros, span) VALUES (?, ?, ?, ?) USING TTL ?");
