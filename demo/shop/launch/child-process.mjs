@@ -5,14 +5,17 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
 /**
- * Spawns `command` and resolves once a line of its output matches `ready` (with the match), or
- * rejects when it exits first or takes longer than `timeoutMs`. `output` receives every line.
+ * Spawns `command` and resolves once a line of its output matches `ready` (with the match, and the
+ * lines so far), or rejects when it exits first or takes longer than `timeoutMs`. `output`
+ * receives every line.
  */
 export async function startChild({ name, command, args, env = {}, cwd, ready, timeoutMs = 60_000, output = console.log }) {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
   let onLine;
   const matched = new Promise((resolve) => {
     onLine = (line) => {
+      lines.push(line);
       output(`[${name}] ${line}`);
       const match = ready?.exec(line);
       if (match) resolve(match);
@@ -28,7 +31,7 @@ export async function startChild({ name, command, args, env = {}, cwd, ready, ti
   const timedOut = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${name} was not ready after ${timeoutMs} ms`)), timeoutMs);
   });
-  const handle = { name, child, stop: () => stopChild(child) };
+  const handle = { name, child, lines, stop: () => stopChild(child) };
   try {
     handle.match = ready ? await Promise.race([matched, exited, timedOut]) : null;
   } catch (err) {
