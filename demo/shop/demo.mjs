@@ -2,31 +2,22 @@
 // shop reporting to it. Ctrl-C stops both.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRetrospectServer } from './launch/retrospect-server.mjs';
-import { startShop } from './launch/shop.mjs';
+import { startRetrospectAndShop } from './launch/retrospect-and-shop.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const env = process.env;
 const port = (name, fallback) => Number(env[name] ?? fallback);
+const base = port('SHOP_PORT', 3000);
 
-const retrospect = await startRetrospectServer({
+const { retrospect, shop, stop } = await startRetrospectAndShop({
   dataDir: path.resolve(repoRoot, env.RETROSPECT_DATA_DIR ?? 'data-demo'),
-  httpPort: port('RETROSPECT_HTTP_PORT', 3200),
-  otlpHttpPort: port('RETROSPECT_OTLP_HTTP_PORT', 4318),
-  otlpGrpcPort: port('RETROSPECT_OTLP_GRPC_PORT', 4317),
+  retrospectPorts: {
+    http: port('RETROSPECT_HTTP_PORT', 3200),
+    otlpHttp: port('RETROSPECT_OTLP_HTTP_PORT', 4318),
+    otlpGrpc: port('RETROSPECT_OTLP_GRPC_PORT', 4317),
+  },
+  shopPorts: { api: base, authenticate: base + 1, inventory: base + 2, payment: base + 3, shipping: base + 4 },
 });
-let shop;
-try {
-  const base = port('SHOP_PORT', 3000);
-  shop = await startShop({
-    otlpEndpoint: retrospect.otlpEndpoint,
-    retrospectUrl: retrospect.url,
-    ports: { api: base, authenticate: base + 1, inventory: base + 2, payment: base + 3, shipping: base + 4 },
-  });
-} catch (err) {
-  await retrospect.stop();
-  throw err;
-}
 
 console.log(`
   Bob's shop   ${shop.url}/
@@ -46,8 +37,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping the shop and Retrospect…');
-    await shop.stop();
-    await retrospect.stop();
+    await stop();
     process.exit(0);
   });
 }

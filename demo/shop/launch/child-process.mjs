@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
  * lines so far), or rejects when it exits first or takes longer than `timeoutMs`. `output`
  * receives every line.
  */
-export async function startChild({ name, command, args, env = {}, cwd, ready, timeoutMs = 60_000, output = console.log }) {
+export async function startChild({ name, command, args, env = {}, cwd, ready, timeoutMs = 120_000, output = console.log }) {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
   let onLine;
