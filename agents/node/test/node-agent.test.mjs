@@ -103,6 +103,14 @@ describe('a CommonJS Express app started with --require @retrospect/node/registe
     assert.equal(stored.length, 8192 + '…[truncated]'.length);
   });
 
+  test('a body that is not JSON is not stored, since it cannot be redacted', async () => {
+    const { traceId, headers } = browserHeaders();
+    await fetch(`${app.url}/orders`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: 'password=hunter2' });
+    const span = await waitFor('the server span', () => serverSpanOf(traceId));
+    assert.equal(span.attributes['http.request.body'], undefined);
+    assert.equal(span.attributes['http.response.status_code'], 201);
+  });
+
   test('an HTML page names its trace in Server-Timing so the browser can link the page load', async () => {
     const answer = await fetch(`${app.url}/page`);
     assert.match(answer.headers.get('content-type'), /text\/html/);
