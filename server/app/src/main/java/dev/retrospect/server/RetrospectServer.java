@@ -4,6 +4,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.retrospect.core.Storage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.retrospect.server.api.QueryApi;
 import dev.retrospect.server.ingest.BodyLimits;
 import dev.retrospect.server.ingest.OtlpGrpcService;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +66,10 @@ public final class RetrospectServer implements AutoCloseable {
   private static ServerBuilder listener(ServerConfig config, int port) {
     return Server.builder()
         .http(new InetSocketAddress(config.bindAddress(), port))
+        // Each listener registers the shared executors' meters; one registry each avoids clashes.
+        .meterRegistry(new SimpleMeterRegistry())
         .maxRequestLength(config.maxRequestBytes())
+        .errorHandler(new JsonErrors(config.maxRequestBytes()))
         .requestTimeout(INGEST_TIMEOUT)
         .gracefulShutdownTimeout(Duration.ofMillis(200), Duration.ofSeconds(5));
   }
@@ -101,12 +106,10 @@ public final class RetrospectServer implements AutoCloseable {
   @Override
   public void close() {
     retention.close();
-    for (Server s : servers()) {
-      try {
-        s.stop().join();
-      } catch (RuntimeException e) {
-        log.warn("stopping a listener failed", e);
-      }
+    try {
+      CompletableFuture.allOf(servers().stream().map(Server::stop).toArray(CompletableFuture[]::new)).join();
+    } catch (RuntimeException e) {
+      log.warn("stopping the listeners failed", e);
     }
     storage.close();
   }
