@@ -1,28 +1,10 @@
-// Starts the Retrospect server from its jar, with the embedded store in a directory of the caller's.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Starts the Retrospect server through bin/retrospect, which builds the jar first when it is missing
+// or older than its sources, with the embedded store in a directory of the caller's.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, startChild } from './child-process.mjs';
+import { startChild } from './child-process.mjs';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** The runnable jar the server module's build makes. */
-export const SERVER_JAR = path.join(repoRoot, 'server', 'app', 'target', 'retrospect.jar');
-
-/** Builds the server jar (without tests) when it is missing or older than a source of the server. */
-export async function buildServerJar() {
-  if (existsSync(SERVER_JAR) && !newerThan(path.join(repoRoot, 'server'), statSync(SERVER_JAR).mtimeMs)) return;
-  await run('mvn', ['-q', '-B', '-ntp', '-DskipTests', 'package', '-pl', 'server/app', '-am'], { cwd: repoRoot });
-}
-
-function newerThan(dir, time) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'target' || entry.name === 'node_modules') continue;
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory() ? newerThan(file, time) : statSync(file).mtimeMs > time) return true;
-  }
-  return false;
-}
+const launcher = fileURLToPath(new URL('../../../bin/retrospect', import.meta.url));
 
 /**
  * Starts the server and resolves with its addresses once `/health` answers. Port 0 picks a free port.
@@ -32,15 +14,17 @@ function newerThan(dir, time) {
 export async function startRetrospectServer({ dataDir, httpPort = 0, otlpHttpPort = 0, otlpGrpcPort = 0, output }) {
   const server = await startChild({
     name: 'retrospect',
-    command: 'java',
-    args: ['-jar', SERVER_JAR],
+    command: launcher,
+    args: [],
     env: {
-      RETROSPECT_DATA_DIR: dataDir,
+      RETROSPECT_DATA_DIR: path.resolve(dataDir),
       RETROSPECT_HTTP_PORT: String(httpPort),
       RETROSPECT_OTLP_HTTP_PORT: String(otlpHttpPort),
       RETROSPECT_OTLP_GRPC_PORT: String(otlpGrpcPort),
     },
     ready: /OTLP\/gRPC\s+\S+/,
+    // The first start builds the server and the UI with Maven and npm.
+    timeoutMs: 20 * 60_000,
     output,
   });
   const address = (label) => new RegExp(`${label}\\s+(http://[^/\\s]+)`).exec(server.lines.join('\n'))?.[1];

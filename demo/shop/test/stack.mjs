@@ -7,14 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { run } from '../launch/child-process.mjs';
 import { startRetrospectAndShop } from '../launch/retrospect-and-shop.mjs';
-import { buildServerJar } from '../launch/retrospect-server.mjs';
 import { BROWSER_AGENT } from '../launch/shop.mjs';
 
 const agentsDir = fileURLToPath(new URL('../../../agents/', import.meta.url));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Builds the agents when their build output is missing (a fresh clone), then the server jar. */
+/** Builds the agents when their build output is missing (a fresh clone); bin/retrospect builds the server. */
 async function build() {
   for (const [agent, output] of [['node', 'dist/index.js'], ['browser', path.relative(path.join(agentsDir, 'browser'), BROWSER_AGENT)]]) {
     const dir = path.join(agentsDir, agent);
@@ -22,7 +21,6 @@ async function build() {
     if (!existsSync(path.join(dir, 'node_modules'))) await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir });
     await run('npm', ['run', 'build'], { cwd: dir });
   }
-  await buildServerJar();
 }
 
 export async function startStack() {
