@@ -55,7 +55,8 @@ export function startRetrospect(options: RetrospectOptions = {}): NodeSDK {
     logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation(),
-      new ExpressInstrumentation(),
+      // Our own middleware's span would sit in every trace and tell the developer nothing.
+      new ExpressInstrumentation({ ignoreLayers: ['middleware - retrospectMiddleware'] }),
       new UndiciInstrumentation(),
       new PgInstrumentation(),
       new MySQL2Instrumentation(),
