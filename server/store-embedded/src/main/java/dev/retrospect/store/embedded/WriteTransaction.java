@@ -233,8 +233,10 @@ final class WriteTransaction implements AutoCloseable {
 
   /** Returns the pages freed by deletes to the file system (auto_vacuum = INCREMENTAL). */
   void reclaimFreePages() throws SQLException {
+    // incremental_vacuum frees one page per step, and Statement.execute steps this pragma only once
+    // (leaving it in progress); executeUpdate runs it to the end.
     try (Statement s = connection.createStatement()) {
-      s.execute("PRAGMA incremental_vacuum");
+      s.executeUpdate("PRAGMA incremental_vacuum");
     }
   }
 
