@@ -8,7 +8,7 @@ import dev.retrospect.core.InvalidInputException;
  * refused with InvalidInputException (a 400 with a reason); never another exception, a stack
  * overflow or unbounded memory. Without JAZZER_FUZZ these run the committed corpus in
  * {@code src/test/resources/dev/retrospect/server/ingest/DecoderFuzzTestInputs/<method>/} as plain
- * tests; bench/FUZZING.md has the command that fuzzes.
+ * tests; bench/fuzz.sh fuzzes each for 30 s.
  */
 class DecoderFuzzTest {
   @FuzzTest(maxDuration = "30s")
