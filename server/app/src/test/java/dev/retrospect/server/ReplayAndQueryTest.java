@@ -153,10 +153,18 @@ class ReplayAndQueryTest {
   }
 
   @Test
-  void rootSaysTheUiIsNotBuiltAndLinksTheApi() {
+  void rootServesTheUiWithDeepLinksFallingBackToItOrSaysItIsNotBuilt() {
     HttpResponse<String> root = server.get("/");
     assertThat(root.statusCode()).isEqualTo(200);
-    assertThat(root.body()).contains("not built").contains("/api/services");
+    // The UI module is packed only when npm ran (mvn -Dui.skip packs nothing); both cases must help.
+    if (getClass().getClassLoader().getResource("ui/index.html") != null) {
+      assertThat(root.body()).contains("<div id=\"root\">");
+      HttpResponse<String> deepLink = server.get("/sessions/" + "ab".repeat(16));
+      assertThat(deepLink.statusCode()).isEqualTo(200);
+      assertThat(deepLink.body()).isEqualTo(root.body());
+    } else {
+      assertThat(root.body()).contains("not built").contains("/api/services");
+    }
   }
 
   @Test
