@@ -20,7 +20,11 @@ final class StaticUi {
   private StaticUi() {}
 
   static HttpService service() {
-    ClassLoader loader = StaticUi.class.getClassLoader();
+    return service(StaticUi.class.getClassLoader());
+  }
+
+  /** The UI served from the {@code ui/} folder of this class loader. */
+  static HttpService service(ClassLoader loader) {
     if (loader.getResource(FOLDER + "/index.html") == null) return notBuilt();
     HttpService index = HttpFile.of(loader, FOLDER + "/index.html").asService();
     HttpService files = FileService.builder(loader, FOLDER).build();
