@@ -78,7 +78,17 @@ public final class RetrospectServer implements AutoCloseable {
   public static RetrospectServer start(ServerConfig config, Storage storage) {
     RetrospectServer server = new RetrospectServer(config, storage);
     try {
-      for (Server s : server.servers()) s.start().join();
+      for (Server s : server.servers()) {
+        try {
+          s.start().join();
+        } catch (RuntimeException e) {
+          Throwable root = e;
+          while (root.getCause() != null) root = root.getCause();
+          int port = s.config().ports().get(0).localAddress().getPort();
+          throw new IllegalStateException("cannot listen on " + config.bindAddress().getHostAddress() + ":" + port
+              + " (" + root.getMessage() + "); choose another port with the flags in README.md", e);
+        }
+      }
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -116,15 +126,20 @@ public final class RetrospectServer implements AutoCloseable {
 
   public static void main(String[] args) {
     ServerConfig config;
+    RetrospectServer server;
     try {
       config = ServerConfig.from(System.getenv(), args);
+      server = start(config, StorageFactory.open(config));
     } catch (ServerConfig.ConfigException e) {
       System.err.println("retrospect: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (RuntimeException e) {
+      // A port in use, a data directory that cannot be written: say it in one line, not a stack.
+      System.err.println("retrospect: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
     }
-    Storage storage = StorageFactory.open(config);
-    RetrospectServer server = start(config, storage);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "retrospect-shutdown"));
     String host = config.bindAddress().getHostAddress();
     System.out.printf(

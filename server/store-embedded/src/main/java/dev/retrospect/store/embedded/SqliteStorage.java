@@ -150,7 +150,6 @@ public final class SqliteStorage implements Storage {
     return readers.read(
         r -> {
           String match = words.isEmpty() ? null : TextMatch.expression(r, "span_terms", words);
-          if (!words.isEmpty() && match == null) return new Page<Span>(List.of(), null);
           SpanSearchSql search = SpanSearchSql.of(query, match);
           PreparedStatement p = r.prepare(search.sql());
           for (int i = 0; i < search.parameters().size(); i++) p.setObject(i + 1, search.parameters().get(i));
@@ -321,9 +320,7 @@ public final class SqliteStorage implements Storage {
         r -> {
           List<Object> bound = new ArrayList<>(params);
           if (!words.isEmpty()) {
-            String match = TextMatch.expression(r, "session_terms", words);
-            if (match == null) return new Page<Session>(List.of(), null);
-            bound.add(0, match);
+            bound.add(0, TextMatch.expression(r, "session_terms", words));
           }
           PreparedStatement p = r.prepare(sql.toString());
           for (int i = 0; i < bound.size(); i++) p.setObject(i + 1, bound.get(i));

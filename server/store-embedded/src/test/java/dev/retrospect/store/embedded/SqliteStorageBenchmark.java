@@ -28,15 +28,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Run: {@code mvn -q -pl server/store-embedded -am test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=dev.retrospect.store.embedded.SqliteStorageBenchmark
- * -Dexec.args="200000 /tmp/retrospect-bench"} (spans, data directory; the directory is emptied).
+ * -Dexec.args="200000 /tmp/retrospect-bench"} (spans, data directory, which is emptied; a third
+ * argument {@code query-only} reuses the data there, a fourth sets the batch size).
  */
 public final class SqliteStorageBenchmark {
+  private static int batchSize;
   private static final String[] SERVICES = {"api", "authenticate", "inventory", "payment", "shipping"};
 
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     Path dir = Path.of(args.length > 1 ? args[1] : "target/benchmark-data");
-    if (Files.exists(dir)) {
+    boolean queryOnly = args.length > 2 && args[2].equals("query-only");
+    batchSize = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+    if (Files.exists(dir) && !queryOnly) {
       try (var files = Files.walk(dir)) {
         files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
       }
@@ -44,49 +48,75 @@ public final class SqliteStorageBenchmark {
     long base = 1_764_150_000_000_000L;
     int traces = total / 5;
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
-      AtomicLong retries = new AtomicLong();
-      ExecutorService pool = Executors.newFixedThreadPool(8);
-      long started = System.nanoTime();
-      List<Future<?>> jobs = new ArrayList<>();
       int perThread = traces / 8;
-      for (int t = 0; t < 8; t++) {
-        int firstTrace = t * perThread;
-        jobs.add(pool.submit(() -> {
-          List<Span> batch = new ArrayList<>(100);
-          for (int i = firstTrace; i < firstTrace + perThread; i++) {
-            batch.addAll(trace(i, base + i * 2_000L));
-            if (batch.size() >= 100) {
-              writeRetrying(storage, batch, retries);
-              batch = new ArrayList<>(100);
-            }
-          }
-          if (!batch.isEmpty()) writeRetrying(storage, batch, retries);
-          return null;
-        }));
-      }
-      for (Future<?> f : jobs) f.get();
-      double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("ingest: %d spans in %.1f s = %.0f spans/s (%d overloaded retries)%n",
-          perThread * 8 * 5, seconds, perThread * 8 * 5 / seconds, retries.get());
-      pool.shutdown();
-
-      long[] search = new long[100];
-      long[] fetch = new long[100];
-      for (int i = 0; i < 100; i++) {
-        int trace = ThreadLocalRandom.current().nextInt(perThread * 8);
-        long t0 = System.nanoTime();
-        Page<Span> page = storage.searchSpans(SpanQuery.all().withText(email(trace)));
-        search[i] = System.nanoTime() - t0;
-        if (page.items().size() != 1) throw new AssertionError("search found " + page.items().size());
-        t0 = System.nanoTime();
-        List<Span> spans = storage.trace(page.items().get(0).traceId());
-        fetch[i] = System.nanoTime() - t0;
-        if (spans.size() != 5) throw new AssertionError("trace has " + spans.size());
-      }
-      report("search by email", search);
-      report("trace fetch", fetch);
+      if (!queryOnly) ingest(storage, perThread, base);
+      query(storage, perThread);
       System.out.printf("database: %.0f MB; RSS %s%n", Files.size(storage.file()) / 1e6, rss());
     }
+  }
+
+  private static void ingest(SqliteStorage storage, int perThread, long base) throws Exception {
+    AtomicLong retries = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    long cpuBefore = processCpuNanos();
+    long started = System.nanoTime();
+    List<Future<?>> jobs = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int firstTrace = t * perThread;
+      jobs.add(pool.submit(() -> {
+        List<Span> batch = new ArrayList<>(batchSize);
+        for (int i = firstTrace; i < firstTrace + perThread; i++) {
+          batch.addAll(trace(i, base + i * 2_000L));
+          if (batch.size() >= batchSize) {
+            writeRetrying(storage, batch, retries);
+            batch = new ArrayList<>(batchSize);
+          }
+        }
+        if (!batch.isEmpty()) writeRetrying(storage, batch, retries);
+        return null;
+      }));
+    }
+    for (Future<?> f : jobs) f.get();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    int spans = perThread * 8 * 5;
+    System.out.printf(
+        "ingest: %d spans in %.1f s = %.0f spans/s (%d overloaded retries); process CPU %.1f us/span"
+            + " (span generation included), writer thread CPU %.1f us/span%n",
+        spans, seconds, spans / seconds, retries.get(), (processCpuNanos() - cpuBefore) / 1e3 / spans,
+        writerCpuNanos() / 1e3 / spans);
+    pool.shutdown();
+  }
+
+  private static void query(SqliteStorage storage, int perThread) {
+    long[] search = new long[100];
+    long[] fetch = new long[100];
+    for (int i = 0; i < 100; i++) {
+      int trace = ThreadLocalRandom.current().nextInt(perThread * 8);
+      long t0 = System.nanoTime();
+      Page<Span> page = storage.searchSpans(SpanQuery.all().withText(email(trace)));
+      search[i] = System.nanoTime() - t0;
+      if (page.items().size() != 1) throw new AssertionError("search found " + page.items().size());
+      t0 = System.nanoTime();
+      List<Span> spans = storage.trace(page.items().get(0).traceId());
+      fetch[i] = System.nanoTime() - t0;
+      if (spans.size() != 5) throw new AssertionError("trace has " + spans.size());
+    }
+    report("search by email", search);
+    report("trace fetch", fetch);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static long writerCpuNanos() {
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (long id : threads.getAllThreadIds()) {
+      var info = threads.getThreadInfo(id);
+      if (info != null && info.getThreadName().equals("retrospect-sqlite-writer")) return threads.getThreadCpuTime(id);
+    }
+    return -1;
   }
 
   private static void writeRetrying(SqliteStorage storage, List<Span> batch, AtomicLong retries) throws InterruptedException {

@@ -23,6 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +141,52 @@ class SqliteStorageFilesTest {
       assertThat(storage.pendingWrites()).isZero();
       assertThat(storage.searchSpans(SpanQuery.all().withService(service).withLimit(100)).items())
           .containsExactlyInAnyOrderElementsOf(accepted);
+    }
+  }
+
+  @Test
+  void concurrentWritersAndReadersShareTheStore() throws Exception {
+    String service = TestData.service("busy");
+    String word = TestData.word("busy");
+    long t = TestData.windowStart();
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Future<?>> jobs = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        jobs.add(pool.submit(() -> {
+          for (int batch = 0; batch < 25; batch++) {
+            List<Span> spans = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+              spans.add(TestData.span(service, t + writer * 1_000_000L + batch * 100L + i).attribute("note", word).build());
+            }
+            storage.writeSpans(spans).join();
+          }
+          return null;
+        }));
+      }
+      for (int r = 0; r < 4; r++) {
+        jobs.add(pool.submit(() -> {
+          for (int i = 0; i < 50; i++) {
+            List<Span> page = storage.searchSpans(SpanQuery.all().withText(word).withLimit(100)).items();
+            assertThat(page).allMatch(s -> s.service().equals(service));
+            page.stream().findFirst().ifPresent(s -> assertThat(storage.trace(s.traceId())).containsExactly(s));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> job : jobs) job.get(120, TimeUnit.SECONDS);
+      pool.shutdown();
+
+      List<Span> all = new ArrayList<>();
+      String cursor = null;
+      do {
+        var page = storage.searchSpans(SpanQuery.all().withService(service).withLimit(1000).withCursor(cursor));
+        all.addAll(page.items());
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      assertThat(all).hasSize(4 * 25 * 20).doesNotHaveDuplicates();
+      assertThat(storage.pendingWrites()).isZero();
     }
   }
 
