@@ -47,7 +47,13 @@ public record ServerConfig(
     MAX_DECOMPRESSED_BYTES("RETROSPECT_MAX_DECOMPRESSED_BYTES", "67108864", "largest ingest body after gzip decompression (413 above)"),
     CASSANDRA_CONTACT_POINTS("RETROSPECT_CASSANDRA_CONTACT_POINTS", "127.0.0.1:9042", "Cassandra store: comma-separated host:port"),
     CASSANDRA_LOCAL_DC("RETROSPECT_CASSANDRA_LOCAL_DC", "datacenter1", "Cassandra store: local data center"),
-    CASSANDRA_KEYSPACE("RETROSPECT_CASSANDRA_KEYSPACE", "retrospect", "Cassandra store: keyspace");
+    CASSANDRA_KEYSPACE("RETROSPECT_CASSANDRA_KEYSPACE", "retrospect", "Cassandra store: keyspace"),
+    CASSANDRA_CONSISTENCY("RETROSPECT_CASSANDRA_CONSISTENCY", "LOCAL_QUORUM", "Cassandra store: consistency level of every read and write"),
+    CASSANDRA_REPLICATION("RETROSPECT_CASSANDRA_REPLICATION", "1", "Cassandra store: replication when it creates the keyspace, 3 (SimpleStrategy) or dc1:3,dc2:3 (NetworkTopologyStrategy)"),
+    CASSANDRA_MAX_PENDING_WRITES("RETROSPECT_CASSANDRA_MAX_PENDING_WRITES", "20000", "Cassandra store: spans and batches accepted but not yet stored; beyond it ingest answers 503"),
+    CASSANDRA_MANAGE_SCHEMA("RETROSPECT_CASSANDRA_MANAGE_SCHEMA", "true", "Cassandra store: create and migrate keyspace and tables at start; false when operators manage the schema"),
+    CASSANDRA_USERNAME("RETROSPECT_CASSANDRA_USERNAME", "", "Cassandra store: user, for clusters with authentication"),
+    CASSANDRA_PASSWORD("RETROSPECT_CASSANDRA_PASSWORD", "", "Cassandra store: password of that user");
 
     public final String env;
     public final String defaultValue;
