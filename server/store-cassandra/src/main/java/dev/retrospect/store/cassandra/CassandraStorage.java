@@ -152,24 +152,6 @@ public final class CassandraStorage implements Storage {
     }
   }
 
-  /**
-   * For the server's storage factory, which passes what it parsed itself ({@code contactPoints},
-   * {@code localDc}, {@code keyspace}, {@code retentionDays}); the other settings come from the
-   * {@code RETROSPECT_CASSANDRA_*} environment variables (see {@link CassandraConfig#fromEnvironment}).
-   */
-  public static CassandraStorage open(Map<String, String> settings) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    overlay(env, "RETROSPECT_CASSANDRA_CONTACT_POINTS", settings.get("contactPoints"));
-    overlay(env, "RETROSPECT_CASSANDRA_LOCAL_DC", settings.get("localDc"));
-    overlay(env, "RETROSPECT_CASSANDRA_KEYSPACE", settings.get("keyspace"));
-    overlay(env, "RETROSPECT_RETENTION_DAYS", settings.get("retentionDays"));
-    return create(CassandraConfig.fromEnvironment(env));
-  }
-
-  private static void overlay(Map<String, String> env, String name, String value) {
-    if (value != null && !value.isBlank()) env.put(name, value);
-  }
-
   PreparedStatement prepare(String cql) {
     return session.prepare(cql.replace("{ks}", keyspace));
   }

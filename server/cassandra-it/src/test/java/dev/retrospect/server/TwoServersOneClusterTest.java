@@ -1,12 +1,13 @@
-package dev.retrospect.store.cassandra;
+package dev.retrospect.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retrospect.contract.TestData;
-import dev.retrospect.server.RetrospectServer;
-import dev.retrospect.server.ServerConfig;
+import dev.retrospect.store.cassandra.CassandraConfig;
+import dev.retrospect.store.cassandra.CassandraNode;
+import dev.retrospect.store.cassandra.CassandraNodeExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scale-out: two stateless Retrospect servers on different ports, one Cassandra keyspace. What is
- * written through one (OTLP spans, replay batches) is found through the other, linked.
+ * written through one (OTLP spans, replay batches) is found through the other, linked. The servers
+ * are configured as a user would (RETROSPECT_STORAGE=cassandra) and open the store through the
+ * server's own StorageFactory, hence this package.
  */
 @ExtendWith(CassandraNodeExtension.class)
 class TwoServersOneClusterTest {
@@ -44,7 +47,7 @@ class TwoServersOneClusterTest {
             "RETROSPECT_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + config.contactPoints().get(0).getPort(),
             "RETROSPECT_CASSANDRA_KEYSPACE", config.keyspace()),
         "--http-port=0", "--otlp-http-port=0", "--otlp-grpc-port=0");
-    return RetrospectServer.start(settings, CassandraStorage.create(config));
+    return RetrospectServer.start(settings, StorageFactory.open(settings));
   }
 
   @AfterAll
