@@ -2,6 +2,7 @@ package dev.retrospect.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retrospect.core.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,6 +25,11 @@ public final class TestServer implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   public TestServer(Path dataDir, String... flags) {
+    this(dataDir, null, flags);
+  }
+
+  /** A server on the given store (null: the one the configuration names, in dataDir). */
+  public TestServer(Path dataDir, Storage storage, String... flags) {
     this.dataDir = dataDir;
     String[] args = new String[flags.length + 4];
     args[0] = "--data-dir=" + dataDir;
@@ -32,7 +38,7 @@ public final class TestServer implements AutoCloseable {
     args[3] = "--otlp-grpc-port=0";
     System.arraycopy(flags, 0, args, 4, flags.length);
     ServerConfig config = ServerConfig.from(Map.of(), args);
-    server = RetrospectServer.start(config, StorageFactory.open(config));
+    server = RetrospectServer.start(config, storage != null ? storage : StorageFactory.open(config));
   }
 
   public String ui() {
