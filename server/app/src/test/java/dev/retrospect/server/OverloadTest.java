@@ -23,7 +23,7 @@ class OverloadTest {
   void fullWriteQueueAnswers503WithRetryAfterAndServiceResumes(@TempDir Path dataDir) throws Exception {
     // A real SQLite store whose queue holds a single item: any request that overlaps another is refused.
     try (TestServer server = new TestServer(dataDir, SqliteStorage.open(dataDir, 1))) {
-      // Armeria's client: it never retries a POST by itself (the JDK client may, on a closed connection).
+      // Armeria's client sends all 64 at once, on as many connections as it needs.
       WebClient client = WebClient.of(server.otlpHttp());
       List<CompletableFuture<AggregatedHttpResponse>> answers = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
