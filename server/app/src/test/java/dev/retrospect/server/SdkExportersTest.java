@@ -36,6 +36,12 @@ class SdkExportersTest extends RunningServer {
   }
 
   @Test
+  void spanSentOverOtlpGrpcWithGzipIsFound() {
+    SpanExporter exporter = OtlpGrpcSpanExporter.builder().setEndpoint(server.otlpGrpc()).setCompression("gzip").build();
+    assertFoundAfterExport(exporter, "grpczipbuyer", "grpc gzip");
+  }
+
+  @Test
   void spanSentOverOtlpHttpProtobufIsFoundByBodyWordAndTraceId() {
     SpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(server.otlpHttp() + "/v1/traces").build();
     assertFoundAfterExport(exporter, "protobuyer", "protobuf");
