@@ -12,31 +12,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Replay ingest from a browser agent's point of view, and the session, chapter and event queries. */
-class ReplayAndQueryTest {
+class ReplayAndQueryTest extends RunningServer {
   static final String SESSION = "5e55105e55105e55105e55105e55105e";
   static final String CHAPTER = "c4a97e12c4a97e12c4a97e12c4a97e12";
   static final String TRACE = "7ace7ace7ace7ace7ace7ace7ace7ace";
   /** Epoch milliseconds of the session's first event. */
   static final long T0 = 1_764_150_000_000L;
 
-  @TempDir static Path dataDir;
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = new TestServer(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void retriedBatchIsAcceptedAgainAndStoredOnce() {

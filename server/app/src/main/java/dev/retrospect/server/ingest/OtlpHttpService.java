@@ -53,7 +53,8 @@ public final class OtlpHttpService extends AbstractHttpService {
     CompletableFuture<HttpResponse> response = req.aggregate()
         .thenApplyAsync(body -> decode(body, gzip, json), ctx.blockingTaskExecutor())
         .thenCompose(ingest::write)
-        .thenApply(done -> success(done, json))
+        // The store completes its futures on its single writer thread: answer from the event loop.
+        .thenApplyAsync(done -> success(done, json), ctx.eventLoop())
         .exceptionally(e -> IngestResponses.failure(IngestFailure.of(e, metrics), json));
     return HttpResponse.of(response);
   }
