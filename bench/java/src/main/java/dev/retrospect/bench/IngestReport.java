@@ -1,10 +1,8 @@
 package dev.retrospect.bench;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /** What one target did under the ingest load, and the side-by-side table of all targets. */
 record IngestReport(IngestLoad.Result load, long peakRssBytes, long endRssBytes,
@@ -41,51 +39,29 @@ record IngestReport(IngestLoad.Result load, long peakRssBytes, long endRssBytes,
   }
 
   static void printTable(PrintStream out, Map<String, IngestReport> reports) {
-    List<String> names = new ArrayList<>(reports.keySet());
     out.println();
     out.println("## Side by side");
     out.println();
-    StringBuilder header = new StringBuilder("| |");
-    StringBuilder rule = new StringBuilder("|---|");
-    for (String name : names) {
-      header.append(' ').append(name).append(" |");
-      rule.append("---:|");
-    }
-    out.println(header);
-    out.println(rule);
-    row(out, reports, names, "run time (s)", r -> String.format("%.1f", r.load().seconds()));
-    row(out, reports, names, "requests sent", r -> String.format("%,d", r.load().sent()));
-    row(out, reports, names, "acknowledged spans/s", r -> String.format("%,.0f", r.acknowledgedSpansPerSecond()));
-    row(out, reports, names, "ack latency p50 / p99 (ms)", r -> {
-      LatencySummary s = r.load().acknowledgementLatency();
-      return String.format("%.1f / %.1f", s.p50Millis(), s.p99Millis());
-    });
-    row(out, reports, names, "rejected 429 / 503, failed", r -> String.format("%,d / %,d, %,d",
-        r.load().count(429), r.load().count(503), r.load().failed()));
-    row(out, reports, names, "sampled traces found complete", r -> String.format("%d / %d",
-        r.lookups().complete(), r.lookups().sampled()));
-    row(out, reports, names, "stored spans (est.)", r -> String.format("%,.0f", r.storedSpans()));
-    row(out, reports, names, "stored spans/s", r -> String.format("%,.0f", r.storedSpansPerSecond()));
-    row(out, reports, names, "email lookup p50 / p99 (ms)", r -> {
-      LatencySummary s = LatencySummary.ofNanos(r.lookups().nanos());
-      return String.format("%.1f / %.1f", s.p50Millis(), s.p99Millis());
-    });
-    row(out, reports, names, "peak RSS (MB)", r -> String.format("%.0f", r.peakRssBytes() / 1048576.0));
-    if (names.size() >= 2) {
+    new MarkdownTable<>(out, reports)
+        .row("run time (s)", r -> String.format("%.1f", r.load().seconds()))
+        .row("requests sent", r -> String.format("%,d", r.load().sent()))
+        .row("acknowledged spans/s", r -> String.format("%,.0f", r.acknowledgedSpansPerSecond()))
+        .row("ack latency p50 / p99 (ms)", r -> MarkdownTable.p50p99(r.load().acknowledgementLatency()))
+        .row("rejected 429 / 503, failed", r -> String.format("%,d / %,d, %,d",
+            r.load().count(429), r.load().count(503), r.load().failed()))
+        .row("sampled traces found complete", r -> String.format("%d / %d",
+            r.lookups().complete(), r.lookups().sampled()))
+        .row("stored spans (est.)", r -> String.format("%,.0f", r.storedSpans()))
+        .row("stored spans/s", r -> String.format("%,.0f", r.storedSpansPerSecond()))
+        .row("email lookup p50 / p99 (ms)", r -> MarkdownTable.p50p99(LatencySummary.ofNanos(r.lookups().nanos())))
+        .row("peak RSS (MB)", r -> String.format("%.0f", r.peakRssBytes() / 1048576.0));
+    List<String> names = MarkdownTable.names(reports);
+    for (String other : names.subList(Math.min(1, names.size()), names.size())) {
       IngestReport first = reports.get(names.get(0));
-      for (String other : names.subList(1, names.size())) {
-        IngestReport second = reports.get(other);
-        out.printf("%nratio %s / %s: stored spans/s %.2f, acknowledged spans/s %.2f%n", names.get(0),
-            other, first.storedSpansPerSecond() / second.storedSpansPerSecond(),
-            first.acknowledgedSpansPerSecond() / second.acknowledgedSpansPerSecond());
-      }
+      IngestReport second = reports.get(other);
+      out.printf("%nratio %s / %s: stored spans/s %.2f, acknowledged spans/s %.2f%n", names.get(0),
+          other, first.storedSpansPerSecond() / second.storedSpansPerSecond(),
+          first.acknowledgedSpansPerSecond() / second.acknowledgedSpansPerSecond());
     }
-  }
-
-  private static void row(PrintStream out, Map<String, IngestReport> reports, List<String> names,
-      String label, Function<IngestReport, String> cell) {
-    StringBuilder line = new StringBuilder("| " + label + " |");
-    for (String name : names) line.append(' ').append(cell.apply(reports.get(name))).append(" |");
-    out.println(line);
   }
 }
