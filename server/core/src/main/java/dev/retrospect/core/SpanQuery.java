@@ -4,7 +4,8 @@ package dev.retrospect.core;
  * A span search. Every field but limit and sort may be null (no filter).
  *
  * @param text free text: every word must match a whole word, or the start of one, in the span's
- *     name, service, URL, attribute values or captured bodies (case-insensitive)
+ *     name, service, URL, attribute values or captured bodies (case-insensitive); {@link
+ *     SearchText} is the precise rule
  * @param fromMicros spans that started at or after this time
  * @param toMicros spans that started before this time (exclusive)
  * @param cursor the {@link Page#nextCursor} of the previous page, opaque to clients

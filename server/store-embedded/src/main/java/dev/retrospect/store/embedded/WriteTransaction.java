@@ -1,0 +1,254 @@
+package dev.retrospect.store.embedded;
+
+import dev.retrospect.core.Chapter;
+import dev.retrospect.core.ReplayBatch;
+import dev.retrospect.core.SessionInfo;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The statements the writer thread runs inside its transactions, prepared once on the writer's
+ * connection. Only {@link GroupCommitWriter}'s thread touches an instance.
+ */
+final class WriteTransaction implements AutoCloseable {
+  private final PreparedStatement insertSpan;
+  private final PreparedStatement insertSpanText;
+  private final PreparedStatement insertService;
+  private final PreparedStatement insertBatch;
+  private final PreparedStatement selectChapter;
+  private final PreparedStatement upsertChapter;
+  private final PreparedStatement selectSession;
+  private final PreparedStatement insertSession;
+  private final PreparedStatement updateSession;
+  private final PreparedStatement deleteSessionText;
+  private final PreparedStatement insertSessionText;
+  private final Connection connection;
+  /** Services known to be in the table, to skip a statement per span; cleared on rollback. */
+  private final Set<String> knownServices = new HashSet<>();
+  /** Span rowids are assigned here, so that the text index row can use the same id. */
+  private long lastSpanId;
+
+  WriteTransaction(Connection connection) throws SQLException {
+    this.connection = connection;
+    insertSpan =
+        connection.prepareStatement(
+            "INSERT OR IGNORE INTO spans (id, trace_id, span_id, service, start_us, duration_us,"
+                + " http_status, is_error, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertSpanText = connection.prepareStatement("INSERT INTO span_text (rowid, text) VALUES (?, ?)");
+    insertService = connection.prepareStatement("INSERT OR IGNORE INTO services (name) VALUES (?)");
+    insertBatch =
+        connection.prepareStatement(
+            "INSERT OR IGNORE INTO replay_batches (session_id, sequence, first_event_us,"
+                + " last_event_us, event_count, error_count, full_snapshots, events)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    selectChapter =
+        connection.prepareStatement(
+            "SELECT " + ChapterColumns.SELECT + ", report_seq FROM chapters WHERE chapter_id = ?");
+    upsertChapter =
+        connection.prepareStatement(
+            "INSERT OR REPLACE INTO chapters (" + ChapterColumns.SELECT + ", report_seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    selectSession =
+        connection.prepareStatement(
+            "SELECT id, first_seen_us, last_seen_us, service, service_seq, user_agent,"
+                + " user_agent_seq, entry_url, entry_url_seq, user_id, user_id_seq, user_email,"
+                + " user_email_seq FROM sessions WHERE session_id = ?");
+    insertSession =
+        connection.prepareStatement(
+            "INSERT INTO sessions (session_id, first_seen_us, last_seen_us, service, service_seq,"
+                + " user_agent, user_agent_seq, entry_url, entry_url_seq, user_id, user_id_seq,"
+                + " user_email, user_email_seq, event_count, error_count)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    updateSession =
+        connection.prepareStatement(
+            "UPDATE sessions SET first_seen_us = ?, last_seen_us = ?, service = ?, service_seq = ?,"
+                + " user_agent = ?, user_agent_seq = ?, entry_url = ?, entry_url_seq = ?,"
+                + " user_id = ?, user_id_seq = ?, user_email = ?, user_email_seq = ?,"
+                + " event_count = event_count + ?, error_count = error_count + ? WHERE id = ?");
+    deleteSessionText = connection.prepareStatement("DELETE FROM session_text WHERE rowid = ?");
+    insertSessionText = connection.prepareStatement("INSERT INTO session_text (rowid, text) VALUES (?, ?)");
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) FROM spans")) {
+      lastSpanId = r.next() ? r.getLong(1) : 0;
+    }
+  }
+
+  /** Inserts spans not stored yet (by trace id and span id) with their text; repeats are ignored. */
+  void insertSpans(List<SpanRow> rows) throws SQLException {
+    for (SpanRow row : rows) {
+      long id = ++lastSpanId;
+      insertSpan.setLong(1, id);
+      insertSpan.setBytes(2, row.traceId());
+      insertSpan.setBytes(3, row.spanId());
+      insertSpan.setString(4, row.service());
+      insertSpan.setLong(5, row.startMicros());
+      insertSpan.setLong(6, row.durationMicros());
+      if (row.httpStatus() == null) insertSpan.setNull(7, Types.INTEGER);
+      else insertSpan.setInt(7, row.httpStatus());
+      insertSpan.setInt(8, row.error() ? 1 : 0);
+      insertSpan.setBytes(9, row.body());
+      if (insertSpan.executeUpdate() == 0) continue;
+      insertSpanText.setLong(1, id);
+      insertSpanText.setString(2, row.text());
+      insertSpanText.executeUpdate();
+      if (knownServices.add(row.service())) {
+        insertService.setString(1, row.service());
+        insertService.executeUpdate();
+      }
+    }
+  }
+
+  /** Stores a batch unless its (session, sequence) is stored already, then its chapters and session. */
+  void insertReplay(ReplayBatch batch) throws SQLException {
+    insertBatch.setString(1, batch.sessionId());
+    insertBatch.setLong(2, batch.sequence());
+    insertBatch.setLong(3, batch.firstEventMicros());
+    insertBatch.setLong(4, batch.lastEventMicros());
+    insertBatch.setInt(5, batch.eventCount());
+    insertBatch.setInt(6, batch.errorCount());
+    insertBatch.setString(7, batch.fullSnapshotMicros().stream().map(String::valueOf).collect(Collectors.joining(",")));
+    insertBatch.setBytes(8, batch.events());
+    if (insertBatch.executeUpdate() == 0) return;
+    for (Chapter c : batch.chapters()) upsertChapter(c, batch.sequence());
+    upsertSession(batch);
+  }
+
+  private void upsertChapter(Chapter incoming, long reportSeq) throws SQLException {
+    Chapter merged = incoming;
+    long seq = reportSeq;
+    selectChapter.setString(1, incoming.chapterId());
+    try (ResultSet r = selectChapter.executeQuery()) {
+      if (r.next()) {
+        Chapter stored = ChapterColumns.read(r);
+        long storedSeq = r.getLong(12);
+        merged = reportSeq >= storedSeq ? stored.mergedWith(incoming) : incoming.mergedWith(stored);
+        seq = Math.max(reportSeq, storedSeq);
+      }
+    }
+    ChapterColumns.bind(upsertChapter, 1, merged);
+    upsertChapter.setLong(12, seq);
+    upsertChapter.executeUpdate();
+  }
+
+  private void upsertSession(ReplayBatch batch) throws SQLException {
+    SessionInfo info = batch.session();
+    long seq = batch.sequence();
+    selectSession.setString(1, batch.sessionId());
+    long id;
+    String[] text;
+    try (ResultSet r = selectSession.executeQuery()) {
+      if (!r.next()) {
+        insertSession.setString(1, batch.sessionId());
+        insertSession.setLong(2, batch.firstEventMicros());
+        insertSession.setLong(3, batch.lastEventMicros());
+        String[] values = {info.service(), info.userAgent(), info.entryUrl(), info.userId(), info.userEmail()};
+        for (int i = 0; i < values.length; i++) {
+          insertSession.setString(4 + 2 * i, values[i]);
+          ChapterColumns.setNullable(insertSession, 5 + 2 * i, values[i] == null ? null : seq);
+        }
+        insertSession.setLong(14, batch.eventCount());
+        insertSession.setLong(15, batch.errorCount());
+        try (ResultSet k = insertSession.executeQuery()) {
+          k.next();
+          id = k.getLong(1);
+        }
+        text = new String[] {info.userId(), info.userEmail(), info.entryUrl()};
+      } else {
+        id = r.getLong(1);
+        updateSession.setLong(1, Math.min(r.getLong(2), batch.firstEventMicros()));
+        updateSession.setLong(2, Math.max(r.getLong(3), batch.lastEventMicros()));
+        // Agent details: the earliest batch's value wins; user details: the latest batch's.
+        String[] merged = new String[5];
+        String[] incoming = {info.service(), info.userAgent(), info.entryUrl(), info.userId(), info.userEmail()};
+        for (int i = 0; i < 5; i++) {
+          String stored = r.getString(4 + 2 * i);
+          Long storedSeq = ChapterColumns.nullableLong(r, 5 + 2 * i);
+          boolean earliestWins = i < 3;
+          boolean take =
+              incoming[i] != null
+                  && (stored == null || (earliestWins ? seq < storedSeq : seq > storedSeq));
+          merged[i] = take ? incoming[i] : stored;
+          updateSession.setString(3 + 2 * i, merged[i]);
+          ChapterColumns.setNullable(updateSession, 4 + 2 * i, take ? Long.valueOf(seq) : storedSeq);
+        }
+        updateSession.setLong(13, batch.eventCount());
+        updateSession.setLong(14, batch.errorCount());
+        updateSession.setLong(15, id);
+        updateSession.executeUpdate();
+        deleteSessionText.setLong(1, id);
+        deleteSessionText.executeUpdate();
+        text = new String[] {merged[3], merged[4], merged[2]};
+      }
+    }
+    insertSessionText.setLong(1, id);
+    insertSessionText.setString(2, String.join("\n", java.util.Arrays.stream(text).map(t -> t == null ? "" : t).toList()));
+    insertSessionText.executeUpdate();
+  }
+
+  /** Deletes up to {@code limit} spans started before the time, with their text; returns how many. */
+  long deleteSpansBefore(long micros, int limit) throws SQLException {
+    try (PreparedStatement ids =
+            connection.prepareStatement(
+                "SELECT id FROM spans WHERE start_us < ? ORDER BY start_us LIMIT ?");
+        PreparedStatement text = connection.prepareStatement("DELETE FROM span_text WHERE rowid = ?");
+        PreparedStatement span = connection.prepareStatement("DELETE FROM spans WHERE id = ?")) {
+      ids.setLong(1, micros);
+      ids.setInt(2, limit);
+      long deleted = 0;
+      try (ResultSet r = ids.executeQuery()) {
+        while (r.next()) {
+          long id = r.getLong(1);
+          text.setLong(1, id);
+          text.executeUpdate();
+          span.setLong(1, id);
+          deleted += span.executeUpdate();
+        }
+      }
+      return deleted;
+    }
+  }
+
+  /** Deletes replay batches, chapters and sessions that ended before the time. */
+  void deleteReplayBefore(long micros) throws SQLException {
+    try (PreparedStatement batches = connection.prepareStatement("DELETE FROM replay_batches WHERE last_event_us < ?");
+        PreparedStatement chapters = connection.prepareStatement("DELETE FROM chapters WHERE first_event_us < ?");
+        PreparedStatement text =
+            connection.prepareStatement(
+                "DELETE FROM session_text WHERE rowid IN (SELECT id FROM sessions WHERE last_seen_us < ?)");
+        PreparedStatement sessions = connection.prepareStatement("DELETE FROM sessions WHERE last_seen_us < ?")) {
+      for (PreparedStatement p : List.of(batches, chapters, text, sessions)) {
+        p.setLong(1, micros);
+        p.executeUpdate();
+      }
+    }
+  }
+
+  /** Returns the pages freed by deletes to the file system (auto_vacuum = INCREMENTAL). */
+  void reclaimFreePages() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA incremental_vacuum");
+    }
+  }
+
+  /** After a rollback, in-memory knowledge of what the transaction wrote is no longer true. */
+  void forgetUncommitted() {
+    knownServices.clear();
+  }
+
+  @Override
+  public void close() throws SQLException {
+    for (PreparedStatement p :
+        List.of(insertSpan, insertSpanText, insertService, insertBatch, selectChapter, upsertChapter,
+            selectSession, insertSession, updateSession, deleteSessionText, insertSessionText)) {
+      p.close();
+    }
+  }
+}
