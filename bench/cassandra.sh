@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs a benchmark with both servers on one real Cassandra 5.0 node (bin/cassandra, with SASI
+# indexes on, which Zipkin's cassandra3 schema needs): Retrospect's cassandra store and Zipkin's
+# cassandra3 storage, each in a new keyspace, one after the other. The node is stopped afterwards.
+#   bench/cassandra.sh ingest --duration=60      bench/cassandra.sh query --spans=200000
+set -euo pipefail
+kind=${1:?usage: bench/cassandra.sh ingest|query [options]}
+shift
+cd "$(dirname "$0")/.."
+node_dir=bench/target/cassandra-node
+mkdir -p bench/target
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start_output=$(bin/cassandra start --sasi --port "$port" --dir "$node_dir" --heap 1g --parent-pid $$)
+trap 'bin/cassandra stop --dir "$node_dir"' EXIT
+"bench/$kind.sh" --store=cassandra "--cassandra=127.0.0.1:$port" "$@"
