@@ -81,7 +81,7 @@ public final class RetrospectTarget extends JarTarget {
 
   @Override
   public String counters() {
-    return HttpJson.metricLines(http.getText(api("/metrics"), -1), "spans", "rejected");
+    return HttpJson.metricLines(http.getText(api("/metrics"), -1), "_spans_", "overloaded");
   }
 
   private URI api(String pathAndQuery) {
