@@ -1,0 +1,135 @@
+package dev.retrospect.server;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.retrospect.core.Storage;
+import dev.retrospect.server.api.QueryApi;
+import dev.retrospect.server.ingest.BodyLimits;
+import dev.retrospect.server.ingest.OtlpGrpcService;
+import dev.retrospect.server.ingest.OtlpHttpService;
+import dev.retrospect.server.ingest.ReplayService;
+import dev.retrospect.server.ingest.SpanIngest;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Retrospect server: three listeners on one store. {@code :3200} UI, query API, health,
+ * metrics and browser ingest; {@code :4318} OTLP/HTTP; {@code :4317} OTLP/gRPC.
+ */
+public final class RetrospectServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RetrospectServer.class);
+
+  /** Ingest of a large batch (decode + durable write) may take longer than Armeria's 10 s default. */
+  private static final Duration INGEST_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Storage storage;
+  private final Server ui;
+  private final Server otlpHttp;
+  private final Server otlpGrpc;
+  private final RetentionPurge retention;
+
+  private RetrospectServer(ServerConfig config, Storage storage) {
+    this.storage = storage;
+    IngestMetrics metrics = new IngestMetrics(storage::pendingWrites);
+    SpanIngest ingest = new SpanIngest(storage, metrics);
+    BodyLimits limits = new BodyLimits(config.maxRequestBytes(), config.maxDecompressedBytes());
+    OtlpHttpService otlp = new OtlpHttpService(ingest, metrics, limits);
+    ReplayService replay = new ReplayService(storage, metrics, limits);
+
+    ServerBuilder uiBuilder = listener(config, config.httpPort());
+    new QueryApi(storage, metrics, config.maxDecompressedBytes()).addTo(uiBuilder);
+    var browserIngest = IngestOrigins.decorator(config.corsOrigins());
+    uiBuilder.service("/v1/traces", otlp.decorate(browserIngest));
+    uiBuilder.service("/v1/replay", replay.decorate(browserIngest));
+    uiBuilder.serviceUnder("/", StaticUi.service());
+    ui = uiBuilder.build();
+
+    otlpHttp = listener(config, config.otlpHttpPort()).service("/v1/traces", otlp).build();
+
+    otlpGrpc = listener(config, config.otlpGrpcPort())
+        .service(GrpcService.builder()
+            .addService(new OtlpGrpcService(ingest, metrics))
+            .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, config.maxDecompressedBytes()))
+            .useBlockingTaskExecutor(true)
+            .build())
+        .build();
+    retention = new RetentionPurge(storage, Duration.ofDays(config.retentionDays()), Clock.systemUTC());
+  }
+
+  private static ServerBuilder listener(ServerConfig config, int port) {
+    return Server.builder()
+        .http(new InetSocketAddress(config.bindAddress(), port))
+        .maxRequestLength(config.maxRequestBytes())
+        .requestTimeout(INGEST_TIMEOUT)
+        .gracefulShutdownTimeout(Duration.ofMillis(200), Duration.ofSeconds(5));
+  }
+
+  /** Starts the three listeners on this store; the server owns the store from now on. */
+  public static RetrospectServer start(ServerConfig config, Storage storage) {
+    RetrospectServer server = new RetrospectServer(config, storage);
+    try {
+      for (Server s : server.servers()) s.start().join();
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  public int httpPort() {
+    return ui.activeLocalPort();
+  }
+
+  public int otlpHttpPort() {
+    return otlpHttp.activeLocalPort();
+  }
+
+  public int otlpGrpcPort() {
+    return otlpGrpc.activeLocalPort();
+  }
+
+  private List<Server> servers() {
+    return List.of(otlpGrpc, otlpHttp, ui);
+  }
+
+  /** Stops accepting requests, lets those in flight finish, then closes the store. */
+  @Override
+  public void close() {
+    retention.close();
+    for (Server s : servers()) {
+      try {
+        s.stop().join();
+      } catch (RuntimeException e) {
+        log.warn("stopping a listener failed", e);
+      }
+    }
+    storage.close();
+  }
+
+  public static void main(String[] args) {
+    ServerConfig config;
+    try {
+      config = ServerConfig.from(System.getenv(), args);
+    } catch (ServerConfig.ConfigException e) {
+      System.err.println("retrospect: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Storage storage = StorageFactory.open(config);
+    RetrospectServer server = start(config, storage);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "retrospect-shutdown"));
+    String host = config.bindAddress().getHostAddress();
+    System.out.printf(
+        "Retrospect is running (%s store%s)%n"
+            + "  UI and query API  http://%s:%d/%n"
+            + "  OTLP/HTTP         http://%s:%d/v1/traces%n"
+            + "  OTLP/gRPC         %s:%d%n",
+        config.storage(), config.storage().equals("embedded") ? " in " + config.dataDir().toAbsolutePath().normalize() : "",
+        host, server.httpPort(), host, server.otlpHttpPort(), host, server.otlpGrpcPort());
+  }
+}

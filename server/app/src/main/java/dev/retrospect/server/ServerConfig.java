@@ -1,0 +1,175 @@
+package dev.retrospect.server;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting of the server, read once at start from environment variables and command-line
+ * flags. Each setting has one environment name ({@code RETROSPECT_HTTP_PORT}) and one flag derived
+ * from it ({@code --http-port=3200}); a flag wins over the environment. Bad values stop the start
+ * with a message naming the setting and the value.
+ *
+ * @param storage {@code embedded} or {@code cassandra}
+ * @param corsOrigins origins a browser may send ingest requests from; {@code ["*"]} allows any
+ * @param storeSettings every {@code RETROSPECT_*} setting as given, for the store factory (so that
+ *     a store's own settings, such as Cassandra's contact points, pass through)
+ */
+public record ServerConfig(
+    String storage,
+    Path dataDir,
+    int retentionDays,
+    int httpPort,
+    int otlpHttpPort,
+    int otlpGrpcPort,
+    InetAddress bindAddress,
+    List<String> corsOrigins,
+    long maxRequestBytes,
+    long maxDecompressedBytes,
+    Map<String, String> storeSettings) {
+
+  /** One setting: its environment name, flag, default and meaning (the README's table). */
+  public enum Setting {
+    STORAGE("RETROSPECT_STORAGE", "embedded", "store: embedded (SQLite in the data directory) or cassandra"),
+    DATA_DIR("RETROSPECT_DATA_DIR", "./data", "directory of the embedded store"),
+    RETENTION_DAYS("RETROSPECT_RETENTION_DAYS", "7", "days data is kept before it is purged"),
+    HTTP_PORT("RETROSPECT_HTTP_PORT", "3200", "UI, query API, /health, /metrics, POST /v1/replay and /v1/traces"),
+    OTLP_HTTP_PORT("RETROSPECT_OTLP_HTTP_PORT", "4318", "OTLP/HTTP POST /v1/traces"),
+    OTLP_GRPC_PORT("RETROSPECT_OTLP_GRPC_PORT", "4317", "OTLP/gRPC TraceService/Export"),
+    BIND_ADDRESS("RETROSPECT_BIND_ADDRESS", "127.0.0.1", "address every port listens on; 0.0.0.0 for all interfaces"),
+    CORS_ORIGINS("RETROSPECT_CORS_ORIGINS", "*", "comma-separated origins allowed to POST /v1/replay and /v1/traces on the UI port from a browser; * for any"),
+    MAX_REQUEST_BYTES("RETROSPECT_MAX_REQUEST_BYTES", "8388608", "largest ingest request body as sent (413 above)"),
+    MAX_DECOMPRESSED_BYTES("RETROSPECT_MAX_DECOMPRESSED_BYTES", "67108864", "largest ingest body after gzip decompression (413 above)"),
+    CASSANDRA_CONTACT_POINTS("RETROSPECT_CASSANDRA_CONTACT_POINTS", "127.0.0.1:9042", "Cassandra store: comma-separated host:port"),
+    CASSANDRA_LOCAL_DC("RETROSPECT_CASSANDRA_LOCAL_DC", "datacenter1", "Cassandra store: local data center"),
+    CASSANDRA_KEYSPACE("RETROSPECT_CASSANDRA_KEYSPACE", "retrospect", "Cassandra store: keyspace");
+
+    public final String env;
+    public final String defaultValue;
+    public final String description;
+
+    Setting(String env, String defaultValue, String description) {
+      this.env = env;
+      this.defaultValue = defaultValue;
+      this.description = description;
+    }
+
+    /** {@code RETROSPECT_HTTP_PORT} → {@code --http-port}. */
+    public String flag() {
+      return "--" + env.substring("RETROSPECT_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** A setting with a value the server cannot use; the message is shown to the user as is. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  /** Reads the settings from these environment variables and command-line arguments. */
+  public static ServerConfig from(Map<String, String> env, String... args) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Setting s : Setting.values()) {
+      String v = env.get(s.env);
+      values.put(s.env, v == null || v.isBlank() ? s.defaultValue : v.trim());
+    }
+    for (String arg : args) {
+      Setting s = Arrays.stream(Setting.values())
+          .filter(x -> arg.startsWith(x.flag() + "="))
+          .findFirst()
+          .orElseThrow(() -> new ConfigException("unknown argument " + arg + "; known flags: " + knownFlags()));
+      values.put(s.env, arg.substring(s.flag().length() + 1).trim());
+    }
+
+    String storage = values.get(Setting.STORAGE.env).toLowerCase(Locale.ROOT);
+    if (!storage.equals("embedded") && !storage.equals("cassandra")) {
+      throw invalid(Setting.STORAGE, values, "must be embedded or cassandra");
+    }
+    long maxRequest = positiveLong(Setting.MAX_REQUEST_BYTES, values);
+    long maxDecompressed = positiveLong(Setting.MAX_DECOMPRESSED_BYTES, values);
+    if (maxDecompressed < maxRequest) {
+      throw invalid(Setting.MAX_DECOMPRESSED_BYTES, values,
+          "must be at least " + Setting.MAX_REQUEST_BYTES.env + " (" + maxRequest + ")");
+    }
+    return new ServerConfig(
+        storage,
+        Path.of(values.get(Setting.DATA_DIR.env)),
+        (int) intIn(Setting.RETENTION_DAYS, values, 1, 36_500),
+        (int) intIn(Setting.HTTP_PORT, values, 0, 65_535),
+        (int) intIn(Setting.OTLP_HTTP_PORT, values, 0, 65_535),
+        (int) intIn(Setting.OTLP_GRPC_PORT, values, 0, 65_535),
+        address(values),
+        origins(values),
+        maxRequest,
+        maxDecompressed,
+        Map.copyOf(values));
+  }
+
+  /** The value of a setting as given (or its default). */
+  public String value(Setting setting) {
+    return storeSettings.get(setting.env);
+  }
+
+  /** True when browsers from any origin may send ingest requests. */
+  public boolean anyCorsOrigin() {
+    return corsOrigins.contains("*");
+  }
+
+  private static long intIn(Setting s, Map<String, String> values, long min, long max) {
+    String v = values.get(s.env);
+    try {
+      long n = Long.parseLong(v);
+      if (n >= min && n <= max) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(s, values, "must be a whole number from " + min + " to " + max);
+  }
+
+  private static long positiveLong(Setting s, Map<String, String> values) {
+    return intIn(s, values, 1, Long.MAX_VALUE);
+  }
+
+  private static InetAddress address(Map<String, String> values) {
+    String v = values.get(Setting.BIND_ADDRESS.env);
+    // Only literal addresses: a host name would mean a DNS lookup at start and a surprise later.
+    if (!v.matches("[0-9a-fA-F:.]+")) {
+      throw invalid(Setting.BIND_ADDRESS, values, "must be an IP address such as 127.0.0.1 or 0.0.0.0");
+    }
+    try {
+      return InetAddress.getByName(v);
+    } catch (UnknownHostException e) {
+      throw invalid(Setting.BIND_ADDRESS, values, "must be an IP address such as 127.0.0.1 or 0.0.0.0");
+    }
+  }
+
+  private static List<String> origins(Map<String, String> values) {
+    List<String> origins = Arrays.stream(values.get(Setting.CORS_ORIGINS.env).split(","))
+        .map(String::trim)
+        .filter(o -> !o.isEmpty())
+        .toList();
+    for (String o : origins) {
+      if (!o.equals("*") && !o.matches("https?://[^/\\s]+")) {
+        throw invalid(Setting.CORS_ORIGINS, values,
+            "must be * or comma-separated origins like https://shop.example.com (scheme and host, no path); bad entry \"" + o + "\"");
+      }
+    }
+    if (origins.isEmpty()) throw invalid(Setting.CORS_ORIGINS, values, "must name at least one origin, or *");
+    return origins;
+  }
+
+  private static ConfigException invalid(Setting s, Map<String, String> values, String rule) {
+    return new ConfigException(
+        s.env + " (" + s.flag() + ") " + rule + ", got \"" + values.get(s.env) + "\"");
+  }
+
+  private static String knownFlags() {
+    return String.join(", ", Arrays.stream(Setting.values()).map(s -> s.flag() + "=").toList());
+  }
+}

@@ -1,0 +1,216 @@
+package dev.retrospect.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.retrospect.core.Chapter;
+import dev.retrospect.core.Ids;
+import dev.retrospect.core.InvalidInputException;
+import dev.retrospect.core.Page;
+import dev.retrospect.core.Session;
+import dev.retrospect.core.SessionQuery;
+import dev.retrospect.core.Span;
+import dev.retrospect.core.SpanQuery;
+import dev.retrospect.core.SpanSort;
+import dev.retrospect.core.StatusFilter;
+import dev.retrospect.core.Storage;
+import dev.retrospect.core.StorageOverloadedException;
+import dev.retrospect.server.IngestMetrics;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JSON query API of docs/api.md, plus {@code /health} and {@code /metrics}. Store calls block
+ * (SQLite, the Cassandra driver's sync API), so every handler runs on the blocking task executor,
+ * never on an event loop.
+ */
+public final class QueryApi {
+  private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
+  static final int EXPORT_MAX_ROWS = 10_000;
+
+  private final Storage storage;
+  private final IngestMetrics metrics;
+  private final SessionEvents sessionEvents;
+
+  public QueryApi(Storage storage, IngestMetrics metrics, long maxDecompressedBytes) {
+    this.storage = storage;
+    this.metrics = metrics;
+    this.sessionEvents = new SessionEvents(storage, maxDecompressedBytes);
+  }
+
+  /** Adds every route to the UI/API port's server. */
+  public void addTo(ServerBuilder sb) {
+    sb.service("/api/spans", get(this::spans));
+    sb.service("/api/spans/export", get(ctx -> SpanExport.export(storage, spanQuery(ctx, SpanQuery.MAX_LIMIT), new QueryParameters(ctx).text("format"))));
+    sb.service("/api/traces/{traceId}", get(this::trace));
+    sb.service("/api/chapters/{chapterId}", get(this::chapter));
+    sb.service("/api/sessions", get(this::sessions));
+    sb.service("/api/sessions/{sessionId}", get(this::session));
+    sb.service("/api/sessions/{sessionId}/events", get(this::events));
+    sb.service("/api/services", get(ctx -> json(ApiJson.object().set("services", strings(storage.services())))));
+    sb.serviceUnder("/api/", (ctx, req) -> error(HttpStatus.NOT_FOUND, "no API endpoint " + ctx.path() + "; see docs/api.md"));
+    sb.service("/health", get(ctx -> health()));
+    sb.service("/metrics", get(ctx -> HttpResponse.of(HttpStatus.OK,
+        MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), metrics.prometheusText())));
+  }
+
+  private HttpResponse spans(ServiceRequestContext ctx) {
+    Page<Span> page = storage.searchSpans(spanQuery(ctx, SpanQuery.MAX_LIMIT));
+    ObjectNode body = ApiJson.object();
+    ArrayNode spans = body.putArray("spans");
+    page.items().forEach(s -> spans.add(ApiJson.span(s)));
+    body.put("nextCursor", page.nextCursor());
+    return json(body);
+  }
+
+  static SpanQuery spanQuery(ServiceRequestContext ctx, int maxLimit) {
+    QueryParameters p = new QueryParameters(ctx);
+    return new SpanQuery(
+        p.text("q"),
+        p.text("service"),
+        StatusFilter.parse(p.text("status")),
+        p.micros("from"),
+        p.micros("to"),
+        p.micros("minDuration"),
+        p.micros("maxDuration"),
+        SpanSort.parse(p.text("sort")),
+        p.limit(maxLimit),
+        p.cursor());
+  }
+
+  private HttpResponse trace(ServiceRequestContext ctx) {
+    String traceId = Ids.traceId(ctx.pathParam("traceId"));
+    List<Span> spans = storage.trace(traceId);
+    Chapter chapter = storage.chapterOfTrace(traceId).orElse(null);
+    if (spans.isEmpty() && chapter == null) return error(HttpStatus.NOT_FOUND, "no trace " + traceId);
+    Session session = chapter == null ? null : storage.session(chapter.sessionId()).orElse(null);
+    ObjectNode body = ApiJson.object().put("traceId", traceId);
+    body.set("spans", spans(spans));
+    body.set("chapter", ApiJson.chapter(chapter));
+    body.set("session", ApiJson.session(session));
+    return json(body);
+  }
+
+  private HttpResponse chapter(ServiceRequestContext ctx) {
+    String chapterId = Ids.chapterId(ctx.pathParam("chapterId"));
+    Chapter chapter = storage.chapter(chapterId).orElse(null);
+    if (chapter == null) return error(HttpStatus.NOT_FOUND, "no chapter " + chapterId);
+    Session session = storage.session(chapter.sessionId()).orElse(null);
+    List<Span> spans = chapter.traceId() == null ? List.of() : storage.trace(chapter.traceId());
+    // A chapter still waiting for its request runs to the last thing the session recorded.
+    long to = chapter.requestMicros() != null ? chapter.requestMicros()
+        : session != null ? Math.max(session.lastSeenMicros(), chapter.firstEventMicros())
+        : chapter.firstEventMicros();
+    ObjectNode body = ApiJson.object();
+    body.set("chapter", ApiJson.chapter(chapter));
+    body.set("spans", spans(spans));
+    body.set("session", ApiJson.session(session));
+    body.putObject("events").put("from", chapter.firstEventMicros()).put("to", to);
+    return json(body);
+  }
+
+  private HttpResponse sessions(ServiceRequestContext ctx) {
+    QueryParameters p = new QueryParameters(ctx);
+    Long from = p.micros("from");
+    Long to = p.micros("to");
+    if (from != null && to != null && to < from) throw new BadParameterException("to must not be before from");
+    Page<Session> page = storage.searchSessions(
+        new SessionQuery(p.text("q"), from, to, p.flag("errors"), p.limit(SpanQuery.MAX_LIMIT), p.cursor()));
+    ObjectNode body = ApiJson.object();
+    ArrayNode sessions = body.putArray("sessions");
+    page.items().forEach(s -> sessions.add(ApiJson.session(s)));
+    body.put("nextCursor", page.nextCursor());
+    return json(body);
+  }
+
+  private HttpResponse session(ServiceRequestContext ctx) {
+    String sessionId = Ids.sessionId(ctx.pathParam("sessionId"));
+    Session session = storage.session(sessionId).orElse(null);
+    if (session == null) return error(HttpStatus.NOT_FOUND, "no session " + sessionId);
+    ObjectNode body = ApiJson.object();
+    body.set("session", ApiJson.session(session));
+    ArrayNode chapters = body.putArray("chapters");
+    storage.chapters(sessionId).forEach(c -> chapters.add(ApiJson.chapter(c)));
+    return json(body);
+  }
+
+  private HttpResponse events(ServiceRequestContext ctx) {
+    String sessionId = Ids.sessionId(ctx.pathParam("sessionId"));
+    QueryParameters p = new QueryParameters(ctx);
+    long from = p.micros("from") == null ? 0 : p.micros("from");
+    long to = p.micros("to") == null ? Long.MAX_VALUE : p.micros("to");
+    if (to < from) throw new BadParameterException("to must not be before from");
+    if (storage.session(sessionId).isEmpty()) return error(HttpStatus.NOT_FOUND, "no session " + sessionId);
+    ObjectNode body = ApiJson.object();
+    body.set("events", sessionEvents.between(sessionId, from, to));
+    return json(body);
+  }
+
+  private HttpResponse health() {
+    try {
+      storage.check();
+      return json(ApiJson.object().put("status", "ok"));
+    } catch (RuntimeException e) {
+      return HttpResponse.of(HttpStatus.SERVICE_UNAVAILABLE, MediaType.JSON_UTF_8,
+          ApiJson.object().put("status", "unavailable").put("error", String.valueOf(e.getMessage())).toString());
+    }
+  }
+
+  private static ArrayNode spans(List<Span> spans) {
+    ArrayNode array = ApiJson.array();
+    spans.forEach(s -> array.add(ApiJson.span(s)));
+    return array;
+  }
+
+  private static ArrayNode strings(List<String> values) {
+    ArrayNode array = ApiJson.array();
+    values.forEach(array::add);
+    return array;
+  }
+
+  /** A GET-only service that runs the handler off the event loop and maps its errors. */
+  private static com.linecorp.armeria.server.HttpService get(Function<ServiceRequestContext, HttpResponse> handler) {
+    return (ctx, req) -> {
+      if (req.method() != com.linecorp.armeria.common.HttpMethod.GET
+          && req.method() != com.linecorp.armeria.common.HttpMethod.HEAD) {
+        return error(HttpStatus.METHOD_NOT_ALLOWED, req.method() + " is not allowed here; use GET");
+      }
+      return HttpResponse.of(CompletableFuture
+          .supplyAsync(() -> handler.apply(ctx), ctx.blockingTaskExecutor())
+          .exceptionally(QueryApi::failure));
+    };
+  }
+
+  private static HttpResponse failure(Throwable error) {
+    Throwable e = error.getCause() != null && error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+    if (e instanceof BadParameterException || e instanceof InvalidInputException) {
+      return error(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+    if (e instanceof StorageOverloadedException) {
+      return HttpResponse.of(ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+          .contentType(MediaType.JSON_UTF_8).set(HttpHeaderNames.RETRY_AFTER, "1").build(),
+          HttpData.ofUtf8(ApiJson.object().put("error", e.getMessage()).toString()));
+    }
+    log.error("query failed", e);
+    return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+  }
+
+  static HttpResponse json(JsonNode body) {
+    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, body.toString());
+  }
+
+  static HttpResponse error(HttpStatus status, String message) {
+    return HttpResponse.of(status, MediaType.JSON_UTF_8, ApiJson.object().put("error", message).toString());
+  }
+}

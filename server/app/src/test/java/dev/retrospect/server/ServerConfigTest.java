@@ -1,0 +1,46 @@
+package dev.retrospect.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    ServerConfig c = ServerConfig.from(Map.of());
+    assertThat(c.storage()).isEqualTo("embedded");
+    assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.retentionDays()).isEqualTo(7);
+    assertThat(List.of(c.httpPort(), c.otlpHttpPort(), c.otlpGrpcPort())).containsExactly(3200, 4318, 4317);
+    assertThat(c.bindAddress().getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.anyCorsOrigin()).isTrue();
+  }
+
+  @Test
+  void flagsOverrideEnvironmentVariables() {
+    ServerConfig c = ServerConfig.from(
+        Map.of("RETROSPECT_HTTP_PORT", "8080", "RETROSPECT_CORS_ORIGINS", "https://shop.example.com, http://localhost:3000"),
+        "--http-port=9090", "--data-dir=/tmp/r");
+    assertThat(c.httpPort()).isEqualTo(9090);
+    assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/r"));
+    assertThat(c.corsOrigins()).containsExactly("https://shop.example.com", "http://localhost:3000");
+  }
+
+  @Test
+  void badValuesNameTheSettingAndTheValue() {
+    assertThatThrownBy(() -> ServerConfig.from(Map.of("RETROSPECT_HTTP_PORT", "http")))
+        .hasMessage("RETROSPECT_HTTP_PORT (--http-port) must be a whole number from 0 to 65535, got \"http\"");
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--storage=mysql"))
+        .hasMessageContaining("RETROSPECT_STORAGE (--storage) must be embedded or cassandra, got \"mysql\"");
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--bind-address=example.com"))
+        .hasMessageContaining("must be an IP address");
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--cors-origins=https://a.com/path"))
+        .hasMessageContaining("bad entry \"https://a.com/path\"");
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--port=1"))
+        .hasMessageStartingWith("unknown argument --port=1");
+  }
+}
