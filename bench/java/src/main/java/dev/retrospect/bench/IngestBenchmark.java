@@ -34,7 +34,7 @@ public final class IngestBenchmark {
     int batches = options.integer("max-spans", 2_000_000) / spansPerRequest;
     int connections = options.integer("connections", 8);
     Duration duration = options.seconds("duration", 60);
-    int samples = options.integer("samples", 100);
+    int samples = options.integer("samples", 50);
     Duration settle = options.seconds("settle", 5);
     String runTag = Long.toString(System.currentTimeMillis() / 1000, 36);
     Path workDir = options.path("work-dir", "bench/target/ingest-" + runTag).toAbsolutePath();
@@ -64,13 +64,15 @@ public final class IngestBenchmark {
           bytes / (double) batches / spansPerRequest);
       try (target) {
         target.start();
-        System.out.printf("started pid %d; posting for up to %s...%n", target.process().pid(), duration);
+        System.out.printf("started pid %d; %s; posting for up to %s...%n", target.process().pid(),
+            Machine.loadAverage(), duration);
         IngestLoad.Result load = IngestLoad.run(target.ingestUri(), target.contentType(),
             b -> bodies[b], batches, spansPerRequest, connections, duration);
         ProcessMemory memory = target.process().memory();
         long peak = memory.peakResidentBytes();
         long end = memory.residentBytes();
         boolean alive = target.process().isAlive();
+        System.out.println("after the load: " + Machine.loadAverage());
         System.out.printf("sent %,d requests in %.1f s: %,d acknowledged, %,d 429, %,d 503, %,d failed%s%n",
             load.sent(), load.seconds(), load.acknowledgedBatches(), load.count(429), load.count(503),
             load.failed(), load.errors().isEmpty() ? "" : " " + load.errors());

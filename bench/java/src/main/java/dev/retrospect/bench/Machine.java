@@ -9,6 +9,16 @@ import java.time.Instant;
 final class Machine {
   private Machine() {}
 
+  /** The 1, 5 and 15-minute load averages: other work on this shared machine skews the figures. */
+  static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return "load average " + parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException e) {
+      return "load average unknown";
+    }
+  }
+
   static String describe() {
     String cpu = "unknown CPU";
     long memKb = 0;
@@ -25,8 +35,8 @@ final class Machine {
     } catch (IOException e) {
       // not Linux: the description just says less
     }
-    return String.format("%s UTC; %d cores (%s), %.1f GB RAM; Java %s", Instant.now(),
+    return String.format("%s UTC; %d cores (%s), %.1f GB RAM; Java %s; %s", Instant.now(),
         Runtime.getRuntime().availableProcessors(), cpu, memKb / 1048576.0,
-        System.getProperty("java.version"));
+        System.getProperty("java.version"), loadAverage());
   }
 }
