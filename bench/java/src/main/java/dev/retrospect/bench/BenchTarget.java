@@ -23,6 +23,12 @@ public interface BenchTarget extends AutoCloseable {
   /** Searches the way a user looking for this customer would; returns the spans of {@code traceId} found. */
   int spansFoundByEmail(String email, String traceId);
 
+  /** Whether {@link #spansFoundByWord} works: Zipkin matches whole tag values only. */
+  boolean searchesWords();
+
+  /** Free-text search for one word; returns the spans of {@code traceId} found. */
+  int spansFoundByWord(String word, String traceId);
+
   /** Fetches the trace by id; returns how many spans came back. */
   int traceSpans(String traceId);
 

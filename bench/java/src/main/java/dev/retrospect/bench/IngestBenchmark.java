@@ -66,8 +66,10 @@ public final class IngestBenchmark {
         target.start();
         System.out.printf("started pid %d; %s; posting for up to %s...%n", target.process().pid(),
             Machine.loadAverage(), duration);
+        double cpuBefore = target.process().cpu().seconds();
         IngestLoad.Result load = IngestLoad.run(target.ingestUri(), target.contentType(),
             b -> bodies[b], batches, spansPerRequest, connections, duration);
+        double cpuSeconds = target.process().cpu().seconds() - cpuBefore;
         ProcessMemory memory = target.process().memory();
         long peak = memory.peakResidentBytes();
         long end = memory.residentBytes();
@@ -80,7 +82,8 @@ public final class IngestBenchmark {
         Lookups lookups = alive ? sample(target, generator, load, tracesPerBatch, samples,
             new Random(options.integer("seed", 42))) : Lookups.NONE;
         String counters = alive ? target.counters() : "process died";
-        IngestReport report = new IngestReport(load, peak, end, lookups, counters, alive);
+        IngestReport report = new IngestReport(load, cpuSeconds, peak, end, lookups, counters,
+            alive);
         reports.put(target.name(), report);
         report.print(System.out);
       }
@@ -100,8 +103,9 @@ public final class IngestBenchmark {
       long[] nanos) {
     static final Lookups NONE = new Lookups(0, 0, 0, 0, null, new long[0]);
 
+    /** Of the lookups that got an answer: a lookup that failed (timed out) says nothing either way. */
     double completeFraction() {
-      return sampled == 0 ? 0 : complete / (double) sampled;
+      return sampled == errors ? 0 : complete / (double) (sampled - errors);
     }
   }
 

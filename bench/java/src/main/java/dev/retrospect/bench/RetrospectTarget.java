@@ -68,6 +68,16 @@ public final class RetrospectTarget extends JarTarget {
   }
 
   @Override
+  public boolean searchesWords() {
+    return true;
+  }
+
+  @Override
+  public int spansFoundByWord(String word, String traceId) {
+    return spansFoundByEmail(word, traceId);
+  }
+
+  @Override
   public int traceSpans(String traceId) {
     JsonNode trace = http.get(api("/api/traces/" + traceId), 404);
     return trace == null ? 0 : trace.path("spans").size();

@@ -51,6 +51,10 @@ public final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  public ProcessCpu cpu() {
+    return new ProcessCpu(process.pid());
+  }
+
   public ProcessMemory memory() {
     return new ProcessMemory(process.pid());
   }

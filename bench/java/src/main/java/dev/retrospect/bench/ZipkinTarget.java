@@ -67,6 +67,16 @@ public final class ZipkinTarget extends JarTarget {
   }
 
   @Override
+  public boolean searchesWords() {
+    return false;
+  }
+
+  @Override
+  public int spansFoundByWord(String word, String traceId) {
+    throw new UnsupportedOperationException("Zipkin matches whole tag values only");
+  }
+
+  @Override
   public int traceSpans(String traceId) {
     JsonNode trace = http.get(uri("/api/v2/trace/" + traceId), 404);
     return trace == null ? 0 : trace.size();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class ProcessMemoryTest {
+class ProcfsTest {
 
   @Test
   void ownResidentMemoryIsReadFromProc() {
@@ -15,5 +15,17 @@ class ProcessMemoryTest {
 
     assertThat(resident).isGreaterThan(1 << 20);
     assertThat(peak).isGreaterThanOrEqualTo(resident);
+  }
+
+  @Test
+  void ownCpuTimeGrowsWithWork() {
+    ProcessCpu cpu = new ProcessCpu(ProcessHandle.current().pid());
+    double before = cpu.seconds();
+    long end = System.nanoTime() + 300_000_000L;
+    long spin = 0;
+    while (System.nanoTime() < end) spin++;
+
+    assertThat(spin).isPositive();
+    assertThat(cpu.seconds()).isGreaterThan(before);
   }
 }
