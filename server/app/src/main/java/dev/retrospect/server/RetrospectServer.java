@@ -65,6 +65,7 @@ public final class RetrospectServer implements AutoCloseable {
     return Server.builder()
         .http(new InetSocketAddress(config.bindAddress(), port))
         .maxRequestLength(config.maxRequestBytes())
+        .errorHandler(new JsonErrors(config.maxRequestBytes()))
         .requestTimeout(INGEST_TIMEOUT)
         .gracefulShutdownTimeout(Duration.ofMillis(200), Duration.ofSeconds(5));
   }

@@ -21,7 +21,7 @@ public final class TestServer implements AutoCloseable {
 
   public final RetrospectServer server;
   public final Path dataDir;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   public TestServer(Path dataDir, String... flags) {
     this.dataDir = dataDir;
