@@ -41,7 +41,10 @@ public final class ServerProcess implements AutoCloseable {
         .redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     try {
-      return new ServerProcess(name, builder.start(), log);
+      Process process = builder.start();
+      // A benchmark stopped with Ctrl-C must not leave its server running.
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+      return new ServerProcess(name, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + command, e);
     }
