@@ -29,7 +29,7 @@ public final class QueryBenchmark {
       Timed email, Timed word, Timed errors, Timed trace, String counters) {}
 
   /** Latencies of one kind of query and what the answers held. */
-  record Timed(long[] nanos, int complete, long results) {
+  record Timed(long[] nanos, int complete, long results, int failed, String firstFailure) {
     LatencySummary summary() {
       return LatencySummary.ofNanos(nanos);
     }
@@ -122,7 +122,8 @@ public final class QueryBenchmark {
         .row("spans acknowledged when loading", r -> String.format("%,d", r.storedSpans()))
         .row("load rate (spans/s)", r -> String.format("%,.0f", r.storedSpans() / r.loadSeconds()))
         .row("email search p50 / p99 (ms)", r -> MarkdownTable.p50p99(r.email().summary()))
-        .row("email search found whole trace", r -> r.email().complete() + " / " + queries)
+        .row("email search found whole trace", r -> r.email().complete() + " / " + queries
+            + (r.email().failed() > 0 ? " (" + r.email().failed() + " failed)" : ""))
         .row("search by the email's unique word p50 / p99 (ms)",
             r -> r.word() == null ? "n/a" : MarkdownTable.p50p99(r.word().summary()))
         .row("5xx in 10 s window p50 / p99 (ms)", r -> MarkdownTable.p50p99(r.errors().summary()))
@@ -162,17 +163,31 @@ public final class QueryBenchmark {
 
   /** @param completeAt an answer with at least this many spans counts as complete */
   static Timed time(int warmup, int queries, Query query, int completeAt) {
-    for (int i = 0; i < warmup; i++) query.run();
+    for (int i = 0; i < warmup; i++) {
+      try {
+        query.run();
+      } catch (RuntimeException e) {
+        // counted in the timed queries below, where it matters
+      }
+    }
     long[] nanos = new long[queries];
     int complete = 0;
     long results = 0;
+    int failed = 0;
+    String firstFailure = null;
     for (int i = 0; i < queries; i++) {
       long start = System.nanoTime();
-      int spans = query.run();
+      try {
+        int spans = query.run();
+        results += spans;
+        if (spans >= completeAt) complete++;
+      } catch (RuntimeException e) {
+        failed++;
+        if (firstFailure == null) firstFailure = e.getMessage();
+      }
       nanos[i] = System.nanoTime() - start;
-      results += spans;
-      if (spans >= completeAt) complete++;
     }
-    return new Timed(nanos, complete, results);
+    if (failed > 0) System.out.printf("%d queries failed, first: %s%n", failed, firstFailure);
+    return new Timed(nanos, complete, results, failed, firstFailure);
   }
 }
