@@ -4,6 +4,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.retrospect.core.Storage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.retrospect.server.api.QueryApi;
 import dev.retrospect.server.ingest.BodyLimits;
 import dev.retrospect.server.ingest.OtlpGrpcService;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,8 @@ public final class RetrospectServer implements AutoCloseable {
   private static ServerBuilder listener(ServerConfig config, int port) {
     return Server.builder()
         .http(new InetSocketAddress(config.bindAddress(), port))
+        // Each listener registers the shared executors' meters; one registry each avoids clashes.
+        .meterRegistry(new SimpleMeterRegistry())
         .maxRequestLength(config.maxRequestBytes())
         .errorHandler(new JsonErrors(config.maxRequestBytes()))
         .requestTimeout(INGEST_TIMEOUT)
@@ -74,7 +78,17 @@ public final class RetrospectServer implements AutoCloseable {
   public static RetrospectServer start(ServerConfig config, Storage storage) {
     RetrospectServer server = new RetrospectServer(config, storage);
     try {
-      for (Server s : server.servers()) s.start().join();
+      for (Server s : server.servers()) {
+        try {
+          s.start().join();
+        } catch (RuntimeException e) {
+          Throwable root = e;
+          while (root.getCause() != null) root = root.getCause();
+          int port = s.config().ports().get(0).localAddress().getPort();
+          throw new IllegalStateException("cannot listen on " + config.bindAddress().getHostAddress() + ":" + port
+              + " (" + root.getMessage() + "); choose another port with the flags in README.md", e);
+        }
+      }
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -102,27 +116,30 @@ public final class RetrospectServer implements AutoCloseable {
   @Override
   public void close() {
     retention.close();
-    for (Server s : servers()) {
-      try {
-        s.stop().join();
-      } catch (RuntimeException e) {
-        log.warn("stopping a listener failed", e);
-      }
+    try {
+      CompletableFuture.allOf(servers().stream().map(Server::stop).toArray(CompletableFuture[]::new)).join();
+    } catch (RuntimeException e) {
+      log.warn("stopping the listeners failed", e);
     }
     storage.close();
   }
 
   public static void main(String[] args) {
     ServerConfig config;
+    RetrospectServer server;
     try {
       config = ServerConfig.from(System.getenv(), args);
+      server = start(config, StorageFactory.open(config));
     } catch (ServerConfig.ConfigException e) {
       System.err.println("retrospect: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (RuntimeException e) {
+      // A port in use, a data directory that cannot be written: say it in one line, not a stack.
+      System.err.println("retrospect: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
     }
-    Storage storage = StorageFactory.open(config);
-    RetrospectServer server = start(config, storage);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "retrospect-shutdown"));
     String host = config.bindAddress().getHostAddress();
     System.out.printf(

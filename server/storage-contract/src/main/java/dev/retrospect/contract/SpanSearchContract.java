@@ -1,10 +1,13 @@
 package dev.retrospect.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.retrospect.core.AttributeValue;
+import dev.retrospect.core.InvalidInputException;
 import dev.retrospect.core.Page;
 import dev.retrospect.core.SearchText;
+import dev.retrospect.core.SessionQuery;
 import dev.retrospect.core.Span;
 import dev.retrospect.core.SpanQuery;
 import dev.retrospect.core.SpanSort;
@@ -39,7 +42,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       direction as the sort (lower-case hex compared as text).
  *   <li>{@code limit}: at most that many results per page; {@code nextCursor} is null exactly when
  *       no result follows (never an empty last page). Following cursors neither skips nor repeats
- *       a span, in every sort, whatever the ties.
+ *       a span, in every sort, whatever the ties. A cursor the store did not give out (for spans
+ *       or sessions) is refused with {@link InvalidInputException}, so the API answers 400.
  *   <li>Results carry sessionId and chapterId when linked (see {@link LinkingContract}).
  * </ul>
  */
@@ -224,6 +228,35 @@ public abstract class SpanSearchContract extends StorageContract {
     assertThat(pages).isEqualTo(36);
     assertThat(seen).doesNotHaveDuplicates().hasSize(250);
     assertThat(seen).containsExactlyElementsOf(spans.stream().sorted(order(sort)).toList());
+  }
+
+  @Test
+  void cursorsPageThroughTextMatchesToo() {
+    String word = TestData.word("paged");
+    long start = TestData.windowStart();
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      spans.add(TestData.span(TestData.service("text"), start + (i / 2) * 10L).attribute("note", "about " + word).build());
+    }
+    write(spans);
+
+    List<Span> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      Page<Span> page = storage().searchSpans(SpanQuery.all().withText(word).withLimit(4).withCursor(cursor));
+      seen.addAll(page.items());
+      cursor = page.nextCursor();
+    } while (cursor != null && seen.size() < 100);
+
+    assertThat(seen).containsExactlyElementsOf(spans.stream().sorted(order(SpanSort.NEWEST)).toList());
+  }
+
+  @Test
+  void aCursorThatWasNotGivenOutIsRefusedAsInvalidInput() {
+    assertThatThrownBy(() -> storage().searchSpans(SpanQuery.all().withCursor("not-a-cursor")))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> storage().searchSessions(new SessionQuery(null, null, null, false, 10, "%%%")))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test

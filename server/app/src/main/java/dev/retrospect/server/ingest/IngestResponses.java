@@ -11,7 +11,7 @@ import com.linecorp.armeria.common.ResponseHeadersBuilder;
 
 /** Error answers of the ingest endpoints. */
 public final class IngestResponses {
-  private static final MediaType PROTOBUF = MediaType.create("application", "x-protobuf");
+  static final MediaType PROTOBUF = MediaType.create("application", "x-protobuf");
 
   private IngestResponses() {}
 

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * google.rpc.Status} for protobuf requests, {@code {"error": ...}} for JSON ones).
  */
 public final class OtlpHttpService extends AbstractHttpService {
-  private static final MediaType PROTOBUF = MediaType.create("application", "x-protobuf");
+  private static final JsonFormat.Printer JSON_PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
 
   private final SpanIngest ingest;
   private final IngestMetrics metrics;
@@ -37,7 +37,7 @@ public final class OtlpHttpService extends AbstractHttpService {
   protected HttpResponse doPost(ServiceRequestContext ctx, HttpRequest req) {
     MediaType type = req.contentType();
     boolean json;
-    if (type != null && type.is(PROTOBUF)) {
+    if (type != null && type.is(IngestResponses.PROTOBUF)) {
       json = false;
     } else if (type != null && type.is(MediaType.JSON)) {
       json = true;
@@ -79,10 +79,10 @@ public final class OtlpHttpService extends AbstractHttpService {
   private static HttpResponse success(DecodedSpans done, boolean json) {
     ExportTraceServiceResponse response = done.response();
     if (!json) {
-      return HttpResponse.of(HttpStatus.OK, PROTOBUF, response.toByteArray());
+      return HttpResponse.of(HttpStatus.OK, IngestResponses.PROTOBUF, response.toByteArray());
     }
     try {
-      return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, JsonFormat.printer().print(response));
+      return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, JSON_PRINTER.print(response));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a response message always prints", e);
     }

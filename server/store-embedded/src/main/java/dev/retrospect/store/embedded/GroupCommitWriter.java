@@ -1,6 +1,10 @@
 package dev.retrospect.store.embedded;
 
 import dev.retrospect.core.StorageOverloadedException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,10 +18,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one thread that writes to SQLite. Callers enqueue writes; the thread takes everything
- * waiting, applies it in one transaction, commits (one fsync for all of it) and only then completes
- * the writes' futures. Admission is bounded in items (spans, replay batches): a write that would
- * exceed the capacity is refused at once and nothing of it is queued.
+ * The one thread that writes to SQLite, with group commit. Callers enqueue writes; the writer
+ * thread takes everything waiting, applies it in one transaction and commits. A second thread then
+ * fsyncs the WAL file once for every group committed meanwhile and only then completes the writes'
+ * futures: the writer is already inserting the next group while the disk syncs the last one (see
+ * RATIONALE.md, "Durability").
+ *
+ * <p>Admission is bounded in items (spans, replay batches) accepted but not yet durable: a write
+ * that would exceed the capacity is refused at once and nothing of it is queued.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GroupCommitWriter.class.getName());
@@ -33,27 +41,39 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private final Connection connection;
   private final WriteTransaction tx;
+  private final FileChannel wal;
   private final int capacity;
   private final AtomicInteger pending = new AtomicInteger();
   private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final LinkedBlockingQueue<Queued> committed = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private final Thread syncer;
   private volatile boolean closing;
+  private volatile boolean writerDone;
 
-  GroupCommitWriter(Connection connection, WriteTransaction tx, int capacity) {
+  /**
+   * @param walFile the database's write-ahead log; the connection must already be in WAL mode
+   *     with {@code synchronous = NORMAL}, so that commits write it and this class syncs it
+   */
+  GroupCommitWriter(Connection connection, WriteTransaction tx, Path walFile, int capacity) throws IOException {
     this.connection = connection;
     this.tx = tx;
+    this.wal = FileChannel.open(walFile, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
     this.capacity = capacity;
-    this.thread = new Thread(this::run, "retrospect-sqlite-writer");
-    thread.setDaemon(true);
-    thread.start();
+    this.writer = new Thread(this::write, "retrospect-sqlite-writer");
+    this.syncer = new Thread(this::sync, "retrospect-sqlite-wal-sync");
+    writer.setDaemon(true);
+    syncer.setDaemon(true);
+    writer.start();
+    syncer.start();
   }
 
   /**
-   * Queues a write. A write larger than the whole capacity is still admitted when the queue is
-   * empty, so that one big request is slow rather than refused forever.
+   * Queues a write. A write larger than the whole capacity is still admitted when nothing waits,
+   * so that one big request is slow rather than refused forever.
    */
   CompletableFuture<Void> submit(Write write) {
-    if (closing) return CompletableFuture.failedFuture(new IllegalStateException("storage is closed"));
+    if (closing) return closed();
     int items = write.items();
     while (true) {
       int now = pending.get();
@@ -72,7 +92,7 @@ final class GroupCommitWriter implements AutoCloseable {
    * keeps the queue full, and it is one small item.
    */
   CompletableFuture<Void> submitMaintenance(Write write) {
-    if (closing) return CompletableFuture.failedFuture(new IllegalStateException("storage is closed"));
+    if (closing) return closed();
     pending.addAndGet(write.items());
     return enqueue(write);
   }
@@ -83,19 +103,23 @@ final class GroupCommitWriter implements AutoCloseable {
     return done;
   }
 
-  /** Items accepted and not yet committed. */
+  private static CompletableFuture<Void> closed() {
+    return CompletableFuture.failedFuture(new IllegalStateException("storage is closed"));
+  }
+
+  /** Items accepted and not yet durable. */
   int pending() {
     return pending.get();
   }
 
   boolean isAlive() {
-    return thread.isAlive();
+    return writer.isAlive() && syncer.isAlive();
   }
 
-  private void run() {
+  private void write() {
     List<Queued> group = new ArrayList<>();
-    while (true) {
-      try {
+    try {
+      while (true) {
         Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           if (closing && queue.isEmpty()) return;
@@ -104,30 +128,31 @@ final class GroupCommitWriter implements AutoCloseable {
         group.add(first);
         queue.drainTo(group);
         commit(group);
-      } catch (InterruptedException e) {
-        if (closing) return;
-      } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "SQLite writer failed a group", e);
-        group.forEach(q -> q.done().completeExceptionally(e));
-      } finally {
-        for (Queued q : group) pending.addAndGet(-q.write().items());
         group.clear();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      writerDone = true;
     }
   }
 
-  /** One transaction for the whole group; when it fails, each write alone, so one bad write fails alone. */
+  /**
+   * One transaction for the whole group; when it fails, each write alone, so that one bad write
+   * fails alone. Committed writes go to the syncer, failed ones complete here.
+   */
   private void commit(List<Queued> group) {
     try {
       transaction(group.stream().map(Queued::write).toList());
-      group.forEach(q -> q.done().complete(null));
-    } catch (SQLException groupFailure) {
+      committed.addAll(group);
+    } catch (SQLException | RuntimeException groupFailure) {
       for (Queued q : group) {
         try {
           transaction(List.of(q.write()));
-          q.done().complete(null);
+          committed.add(q);
         } catch (SQLException | RuntimeException e) {
-          q.done().completeExceptionally(e);
+          LOG.log(Level.WARNING, "SQLite write failed", e);
+          finish(q, e);
         }
       }
     }
@@ -153,18 +178,54 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  /** Stops taking writes, commits what is queued, and waits for the thread to end. */
+  /** Makes committed groups durable: one fsync of the WAL covers every commit before it. */
+  private void sync() {
+    List<Queued> batch = new ArrayList<>();
+    while (true) {
+      try {
+        Queued first = committed.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (writerDone && committed.isEmpty()) return;
+          continue;
+        }
+        batch.add(first);
+        committed.drainTo(batch);
+        IOException failure = null;
+        try {
+          wal.force(false);
+        } catch (IOException e) {
+          LOG.log(Level.SEVERE, "fsync of the SQLite WAL failed", e);
+          failure = e;
+        }
+        for (Queued q : batch) finish(q, failure);
+        batch.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void finish(Queued q, Exception failure) {
+    pending.addAndGet(-q.write().items());
+    if (failure == null) q.done().complete(null);
+    else q.done().completeExceptionally(failure);
+  }
+
+  /** Stops taking writes, commits and syncs what is queued, and waits for both threads to end. */
   @Override
   public void close() {
     closing = true;
     try {
-      thread.join();
+      writer.join();
+      syncer.join();
+      wal.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "closing the WAL file", e);
     }
-    // A write that raced with close() may have been queued after the thread's last look.
-    for (Queued q; (q = queue.poll()) != null; ) {
-      q.done().completeExceptionally(new IllegalStateException("storage is closed"));
-    }
+    // A write that raced with close() may have been queued after the writer's last look.
+    for (Queued q; (q = queue.poll()) != null; ) finish(q, new IllegalStateException("storage is closed"));
   }
 }

@@ -19,20 +19,21 @@ import java.util.List;
 record SpanSearchSql(String sql, List<Object> parameters) {
 
   /**
-   * Builds the search. With words, the text index is read first (CROSS JOIN fixes that order):
+   * Builds the search; {@code match} is a {@link TextMatch} expression or null for no text
+   * filter. With text, the text index is read first (CROSS JOIN fixes that order):
    * words are what narrows a search most. The query selects one row more than the limit to know
    * whether a next page exists.
    */
-  static SpanSearchSql of(SpanQuery q, List<String> words) {
+  static SpanSearchSql of(SpanQuery q, String match) {
     List<Object> params = new ArrayList<>();
     StringBuilder sql = new StringBuilder("SELECT s.body FROM ");
     List<String> where = new ArrayList<>();
-    if (words.isEmpty()) {
+    if (match == null) {
       sql.append("spans s");
     } else {
       sql.append("span_text CROSS JOIN spans s ON s.id = span_text.rowid");
       where.add("span_text MATCH ?");
-      params.add(ftsQuery(words));
+      params.add(match);
     }
     if (q.service() != null) {
       where.add("s.service = ?");
@@ -91,19 +92,6 @@ record SpanSearchSql(String sql, List<Object> parameters) {
   static String cursorAfter(Span last, SpanSort sort) {
     long key = sort == SpanSort.NEWEST || sort == SpanSort.OLDEST ? last.startMicros() : last.durationMicros();
     return new Cursor(sort, key, last.traceId(), last.spanId()).encode();
-  }
-
-  /**
-   * Each word quoted (it holds only letters and digits, so nothing in it is FTS5 syntax) and made a
-   * prefix query, all ANDed.
-   */
-  private static String ftsQuery(List<String> words) {
-    StringBuilder b = new StringBuilder();
-    for (String w : words) {
-      if (b.length() > 0) b.append(" AND ");
-      b.append('"').append(w).append("\"*");
-    }
-    return b.toString();
   }
 
   private static String keyColumn(SpanSort sort) {

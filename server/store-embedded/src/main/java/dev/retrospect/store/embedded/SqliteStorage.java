@@ -54,6 +54,7 @@ public final class SqliteStorage implements Storage {
   private final Connection writerConnection;
   private final WriteTransaction writeTransaction;
   private final GroupCommitWriter writer;
+  private final WalCheckpointer checkpointer;
   private final ReadConnections readers;
   private final List<Integer> migrationsApplied;
 
@@ -69,15 +70,22 @@ public final class SqliteStorage implements Storage {
       // Must precede the first table; on an existing database it changes nothing.
       s.execute("PRAGMA auto_vacuum = INCREMENTAL");
       s.execute("PRAGMA journal_mode = WAL");
-      // FULL: each commit fsyncs the WAL, so an acknowledged write survives a power cut as well as
-      // kill -9; group commit pays that fsync once for everything committed together.
-      s.execute("PRAGMA synchronous = FULL");
+      // NORMAL: a commit writes the WAL without waiting for the disk; GroupCommitWriter fsyncs
+      // the WAL itself before acknowledging, pipelined with the next group (RATIONALE.md).
+      s.execute("PRAGMA synchronous = NORMAL");
       s.execute("PRAGMA cache_size = -65536");
-      s.execute("PRAGMA wal_autocheckpoint = 4096");
+      // WalCheckpointer checkpoints on its own thread instead.
+      s.execute("PRAGMA wal_autocheckpoint = 0");
+      s.execute("PRAGMA journal_size_limit = 67108864");
     }
     migrationsApplied = Migrations.apply(writerConnection);
     writeTransaction = new WriteTransaction(writerConnection);
-    writer = new GroupCommitWriter(writerConnection, writeTransaction, queueCapacity);
+    try {
+      writer = new GroupCommitWriter(writerConnection, writeTransaction, Path.of(file + "-wal"), queueCapacity);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the WAL of " + file, e);
+    }
+    checkpointer = new WalCheckpointer(connect());
     List<Connection> readConnections = new ArrayList<>();
     for (int i = 0; i < READERS; i++) {
       Connection c = connect();
@@ -139,9 +147,10 @@ public final class SqliteStorage implements Storage {
   public Page<Span> searchSpans(SpanQuery query) {
     List<String> words = query.text() == null ? List.of() : SearchText.words(query.text());
     if (query.text() != null && words.isEmpty()) return new Page<>(List.of(), null);
-    SpanSearchSql search = SpanSearchSql.of(query, words);
     return readers.read(
         r -> {
+          String match = words.isEmpty() ? null : TextMatch.expression(r, "span_terms", words);
+          SpanSearchSql search = SpanSearchSql.of(query, match);
           PreparedStatement p = r.prepare(search.sql());
           for (int i = 0; i < search.parameters().size(); i++) p.setObject(i + 1, search.parameters().get(i));
           List<Span> spans = new ArrayList<>();
@@ -288,7 +297,6 @@ public final class SqliteStorage implements Storage {
     List<Object> params = new ArrayList<>();
     if (!words.isEmpty()) {
       where.add("s.id IN (SELECT rowid FROM session_text WHERE session_text MATCH ?)");
-      params.add(String.join(" AND ", words.stream().map(w -> '"' + w + "\"*").toList()));
     }
     if (query.fromMicros() != null) {
       where.add("s.last_seen_us >= ?");
@@ -310,8 +318,12 @@ public final class SqliteStorage implements Storage {
     params.add(query.limit() + 1);
     return readers.read(
         r -> {
+          List<Object> bound = new ArrayList<>(params);
+          if (!words.isEmpty()) {
+            bound.add(0, TextMatch.expression(r, "session_terms", words));
+          }
           PreparedStatement p = r.prepare(sql.toString());
-          for (int i = 0; i < params.size(); i++) p.setObject(i + 1, params.get(i));
+          for (int i = 0; i < bound.size(); i++) p.setObject(i + 1, bound.get(i));
           List<Session> sessions = new ArrayList<>();
           try (ResultSet rs = p.executeQuery()) {
             while (rs.next()) sessions.add(readSession(rs));
@@ -429,6 +441,7 @@ public final class SqliteStorage implements Storage {
   @Override
   public void close() {
     writer.close();
+    checkpointer.close();
     try {
       writeTransaction.close();
       writerConnection.close();

