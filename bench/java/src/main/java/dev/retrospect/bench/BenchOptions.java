@@ -61,7 +61,7 @@ public final class BenchOptions {
       switch (target) {
         case "retrospect" -> targets.add(new RetrospectTarget(
             path("retrospect-jar", "server/app/target/retrospect.jar").toAbsolutePath(), jvm,
-            workDir, cassandra));
+            workDir, cassandra, string("retrospect-classpath", "")));
         case "zipkin" -> targets.add(new ZipkinTarget(
             path("zipkin-jar", "bench/.cache/zipkin-server-3.5.1-exec.jar").toAbsolutePath(), zipkinJvm,
             workDir, cassandra));
@@ -73,5 +73,5 @@ public final class BenchOptions {
 
   static final Set<String> COMMON = Set.of("targets", "store", "heap", "retrospect-jar",
       "zipkin-jar", "work-dir", "cassandra", "cassandra-dc", "connections", "spans-per-request",
-      "seed", "zipkin-heap");
+      "seed", "zipkin-heap", "retrospect-classpath");
 }

@@ -25,8 +25,15 @@ abstract class JarTarget implements BenchTarget {
 
   /** Starts the jar with this environment; its log goes to {@code <work dir>/<logName>}. */
   protected void startJar(Map<String, String> environment, String logName, URI health) {
-    process = ServerProcess.startJar(name(), jar, jvmArgs, environment, workDir.resolve(logName));
+    List<String> args = new java.util.ArrayList<>(jvmArgs);
+    args.addAll(launch());
+    process = ServerProcess.start(name(), args, environment, workDir.resolve(logName));
     process.awaitHealthy(health, Duration.ofMinutes(3));
+  }
+
+  /** What follows the JVM options on the command line: {@code -jar <jar>} unless a target needs more. */
+  protected List<String> launch() {
+    return List.of("-jar", jar.toString());
   }
 
   @Override

@@ -12,12 +12,27 @@ import java.util.Map;
  * keyspace on the given Cassandra node. Spans go to OTLP/HTTP protobuf; searches use the query API.
  */
 public final class RetrospectTarget extends JarTarget {
+  private static final String MAIN_CLASS = "dev.retrospect.server.RetrospectServer";
   private int apiPort;
   private int otlpPort;
 
-  /** @param cassandra null for the embedded store */
-  public RetrospectTarget(Path jar, List<String> jvmArgs, Path workDir, CassandraNode cassandra) {
+  private final String extraClasspath;
+
+  /**
+   * @param cassandra null for the embedded store
+   * @param extraClasspath jars to add after Retrospect's own (the Cassandra store and its driver,
+   *     which the server jar does not contain); null or empty for none
+   */
+  public RetrospectTarget(Path jar, List<String> jvmArgs, Path workDir, CassandraNode cassandra,
+      String extraClasspath) {
     super(jar, jvmArgs, workDir, cassandra);
+    this.extraClasspath = extraClasspath;
+  }
+
+  @Override
+  protected List<String> launch() {
+    if (extraClasspath == null || extraClasspath.isEmpty()) return super.launch();
+    return List.of("-cp", jar + java.io.File.pathSeparator + extraClasspath, MAIN_CLASS);
   }
 
   @Override

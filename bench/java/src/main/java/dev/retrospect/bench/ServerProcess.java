@@ -28,14 +28,12 @@ public final class ServerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code java <jvmArgs> -jar <jar>} with the given extra environment. */
-  public static ServerProcess startJar(String name, Path jar, List<String> jvmArgs,
+  /** Starts {@code java <javaArgs>} (JVM options, then {@code -jar x} or a main class) with the given extra environment. */
+  public static ServerProcess start(String name, List<String> javaArgs,
       Map<String, String> environment, Path log) {
     List<String> command = new java.util.ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmArgs);
-    command.add("-jar");
-    command.add(jar.toString());
+    command.addAll(javaArgs);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
