@@ -23,7 +23,7 @@ final class StaticUi {
     return service(StaticUi.class.getClassLoader());
   }
 
-  /** The UI found under {@code ui/} of this class loader. */
+  /** The UI served from the {@code ui/} folder of this class loader. */
   static HttpService service(ClassLoader loader) {
     if (loader.getResource(FOLDER + "/index.html") == null) return notBuilt();
     HttpService index = HttpFile.of(loader, FOLDER + "/index.html").asService();

@@ -20,7 +20,7 @@ final class StorageFactory {
 
   static Storage open(ServerConfig config) {
     return switch (config.storage()) {
-      case "embedded" -> SqliteStorage.open(config.dataDir());
+      case "embedded" -> SqliteStorage.open(config.dataDir(), config.writeQueue());
       case "cassandra" -> cassandra(Map.of(
           "contactPoints", config.value(ServerConfig.Setting.CASSANDRA_CONTACT_POINTS),
           "localDc", config.value(ServerConfig.Setting.CASSANDRA_LOCAL_DC),
