@@ -40,6 +40,8 @@ const server = http.createServer((req, res) => {
         endpoint: process.env.RETROSPECT_ENDPOINT,
         thirdParty: process.env.THIRD_PARTY_ORIGIN,
         maxBufferBytes: Number(url.searchParams.get('buffer')) || undefined,
+        // ?key= overrides the page's ingest key (empty: none), to show what the server does without it.
+        ingestKey: (url.searchParams.has('key') ? url.searchParams.get('key') : process.env.RETROSPECT_INGEST_KEY) || undefined,
       };
       // The page learns its own load's trace: how a full-page navigation joins the session.
       const span = trace.getActiveSpan();

@@ -14,6 +14,9 @@ const CARD = '4242 4242 4242 4242';
 const CARD_FORMS = [CARD, CARD.replace(/ /g, '')];
 const MARKER = 'e2e-marker-7c1f'; // a class in the page: proves the scans could read the recording
 const BUFFER_BOUND = 20_000;
+// The server requires it for browser ingest; the page's agent has it unless the test says otherwise.
+const INGEST_KEY = 'pk_e2e_shop';
+const KEYED = { RETROSPECT_INGEST_KEYS: INGEST_KEY };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'retrospect-e2e-'));
 const dataDir = path.join(tmp, 'data');
@@ -49,11 +52,12 @@ function traceIdOf(traceparent) {
 before(async () => {
   fs.mkdirSync(dataDir);
   ports = { httpPort: await freePort(), otlpHttpPort: await freePort(), otlpGrpcPort: await freePort() };
-  retrospect = await startRetrospect({ dataDir, ...ports });
+  retrospect = await startRetrospect({ dataDir, ...ports, env: KEYED });
   thirdParty = await startThirdParty();
   backend = await startBackend({
     OTLP_TRACES_URL: `http://127.0.0.1:${ports.otlpHttpPort}/v1/traces`,
     RETROSPECT_ENDPOINT: retrospect.url,
+    RETROSPECT_INGEST_KEY: INGEST_KEY,
     THIRD_PARTY_ORIGIN: thirdParty.origin,
   });
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -193,6 +197,40 @@ describe('@retrospect/browser in Chromium against the Retrospect server', { conc
     assert.equal(headers.baggage, undefined);
   });
 
+  it('without the ingest key, or with a wrong one, nothing of the session is stored and the page sees no error', async () => {
+    for (const key of ['', 'pk_wrong']) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const problems = watchPage(page);
+      const uploads = [];
+      page.on('response', (r) => {
+        if (r.url().startsWith(retrospect.url)) uploads.push({ url: new URL(r.url()), status: r.status() });
+      });
+      await page.goto(`${backend.origin}/?key=${key}`, { waitUntil: 'load' });
+      const unkeyedSession = await page.evaluate(() => JSON.parse(sessionStorage.getItem('retrospect.session')).id);
+      await page.click('#add');
+      await page.waitForSelector('.cart-row');
+      await page.waitForTimeout(1_500); // past the next flush, which carries the cart request's client span
+      await page.close({ runBeforeUnload: true });
+      await context.close();
+      assert.deepEqual(problems, [], `key "${key}"`);
+
+      assert.deepEqual([...new Set(uploads.map((u) => u.url.pathname))].sort(), ['/v1/replay', '/v1/traces'], `key "${key}"`);
+      for (const { url, status } of uploads) {
+        assert.equal(url.searchParams.get('key'), key || null);
+        assert.equal(status, 401, `${url} was refused`);
+      }
+      const cartTrace = traceIdOf((await backend.received()).at(-1).traceparent);
+      const trace = await waitFor('the back end\'s span of the cart request', async () => {
+        const t = await api(`/api/traces/${cartTrace}`).catch(() => null);
+        return t?.spans.some((sp) => sp.service === 'e2e-shop-api') ? t : null;
+      }, 30_000);
+      assert.deepEqual(trace.spans.filter((sp) => sp.service === 'e2e-shop-web'), [], 'no client span without the key');
+      assert.equal(trace.chapter, null);
+      assert.equal((await fetch(`${retrospect.url}/api/sessions/${unkeyedSession}`)).status, 404);
+    }
+  });
+
   it('the card number typed into the page is nowhere in the server\'s data, raw or decompressed', async () => {
     const all = JSON.stringify(await api(`/api/sessions/${sessionId}/events?from=0&to=${Date.now() * 1000 + 60e6}`));
     assert.ok(all.includes(MARKER), 'the stored replay could be read');
@@ -227,7 +265,7 @@ describe('@retrospect/browser in Chromium against the Retrospect server', { conc
     await page.waitForFunction(() => document.querySelectorAll('.cart-row').length === 6);
     assert.deepEqual(problems, []);
 
-    retrospect = await startRetrospect({ dataDir, ...ports });
+    retrospect = await startRetrospect({ dataDir, ...ports, env: KEYED });
     const dropped = await waitFor('the drop report', async () => {
       await page.click('#add'); // activity after the backlog went out carries the report
       const { events } = await api(`/api/sessions/${downSession}/events?from=0&to=${Date.now() * 1000 + 60e6}`);

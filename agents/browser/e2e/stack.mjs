@@ -59,8 +59,8 @@ async function waitFor(what, probe, timeoutMs) {
   }
 }
 
-/** Starts the Retrospect server on the given ports and data directory; resolves once /health is ok. */
-export async function startRetrospect({ dataDir, httpPort, otlpHttpPort, otlpGrpcPort }) {
+/** Starts the Retrospect server on the given ports and data directory (env: more RETROSPECT_* settings); resolves once /health is ok. */
+export async function startRetrospect({ dataDir, httpPort, otlpHttpPort, otlpGrpcPort, env = {} }) {
   const log = fs.openSync(path.join(path.dirname(dataDir), `retrospect-${httpPort}-${Date.now()}.log`), 'a');
   const child = spawn('java', ['-Xmx512m', '-jar', serverJar()], {
     env: {
@@ -70,6 +70,7 @@ export async function startRetrospect({ dataDir, httpPort, otlpHttpPort, otlpGrp
       RETROSPECT_OTLP_HTTP_PORT: String(otlpHttpPort),
       RETROSPECT_OTLP_GRPC_PORT: String(otlpGrpcPort),
       RETROSPECT_BIND_ADDRESS: '127.0.0.1',
+      ...env,
     },
     stdio: ['ignore', log, log],
   });

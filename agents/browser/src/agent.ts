@@ -55,7 +55,7 @@ export class Agent {
     this.session = new SessionStore(tabStorage(), options.sessionSampleRate, now);
     this.session.touch(now);
     this.chapters = new Chapters(this.session);
-    this.transport = new Transport(options.endpoint, options.maxBufferBytes, transportEnv, ignore);
+    this.transport = new Transport(options.endpoint, options.ingestKey, options.maxBufferBytes, transportEnv, ignore);
   }
 
   /** Starts recording and tracing; false when this session is not sampled. */

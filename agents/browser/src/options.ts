@@ -13,6 +13,13 @@ export interface RetrospectOptions {
   /** `service.name` of the client spans and the session, e.g. `shop-web`. */
   service: string;
   /**
+   * Write-only ingest key, when the server is started with `RETROSPECT_INGEST_KEYS`. Sent as
+   * `?key=` on the upload URLs, not as a header, so uploads stay CORS "simple" requests (no
+   * preflight) and `sendBeacon` carries it too. It only lets pages add data, never read it.
+   * Default `undefined`: no key.
+   */
+  ingestKey?: string;
+  /**
    * Origins besides the page's own that receive `traceparent` and `baggage` headers. A string is an
    * origin or a URL prefix (`https://api.example.com`, `https://cdn.example.com/api/`); a RegExp is
    * tested against the full URL. Default `[]`: same origin only. Other origins never get the headers.
@@ -57,9 +64,10 @@ export interface RetrospectOptions {
 }
 
 /** The options with every default filled in. */
-export type ResolvedOptions = Required<Omit<RetrospectOptions, 'sampling' | 'maskTextSelector' | 'blockSelector'>> & {
+export type ResolvedOptions = Required<Omit<RetrospectOptions, 'sampling' | 'maskTextSelector' | 'blockSelector' | 'ingestKey'>> & {
   sampling: { mousemove: boolean | number; scroll: number; input: 'all' | 'last' };
   maskTextSelector: string | null;
+  ingestKey: string | null;
   service: string;
   blockSelector: string;
 };
@@ -95,6 +103,7 @@ export function resolveOptions(options: RetrospectOptions): ResolvedOptions {
     service: options.service,
     sampling: { mousemove: false, scroll: 150, input: 'last', ...stripUndefined(options.sampling ?? {}) },
     maskTextSelector: options.maskTextSelector || null,
+    ingestKey: options.ingestKey || null,
     blockSelector: options.blockSelector ? `${ALWAYS_BLOCKED},${options.blockSelector}` : ALWAYS_BLOCKED,
   };
 }

@@ -55,13 +55,20 @@ export class Transport {
   private dropped = { batches: 0, events: 0 };
   private peakBytes = 0;
   private stopped = false;
+  private readonly urls: Record<Outgoing['path'], string>;
 
   constructor(
-    private readonly endpoint: string,
+    endpoint: string,
+    ingestKey: string | null,
     private readonly maxBufferBytes: number,
     private readonly env: TransportEnv,
     private readonly onError: (e: unknown) => void,
-  ) {}
+  ) {
+    // The key rides in the query, not a header: a custom header would cost a CORS preflight per
+    // upload, and sendBeacon cannot send headers at all.
+    const query = ingestKey ? `?key=${encodeURIComponent(ingestKey)}` : '';
+    this.urls = { '/v1/replay': `${endpoint}/v1/replay${query}`, '/v1/traces': `${endpoint}/v1/traces${query}` };
+  }
 
   /** Queues a JSON payload; it is compressed (where the browser can) and sent in order. */
   enqueue(path: Outgoing['path'], json: string, events: number): void {
@@ -127,10 +134,10 @@ export class Transport {
         const size = item.body.length;
         let sent = false;
         if (item.path === '/v1/replay' && this.env.sendBeacon) {
-          sent = this.env.sendBeacon(this.endpoint + item.path, new Blob([item.body as BlobPart], { type: 'text/plain' }));
+          sent = this.env.sendBeacon(this.urls[item.path], new Blob([item.body as BlobPart], { type: 'text/plain' }));
         }
         if (!sent && size < KEEPALIVE_MAX_BYTES) {
-          this.env.fetch(this.endpoint + item.path, this.requestInit(item, true)).catch(() => undefined);
+          this.env.fetch(this.urls[item.path], this.requestInit(item, true)).catch(() => undefined);
         }
       } catch (e) {
         this.onError(e);
@@ -179,7 +186,7 @@ export class Transport {
       item.inFlightKeepalive = item.body.length < KEEPALIVE_MAX_BYTES;
       let response: Response;
       try {
-        response = await this.env.fetch(this.endpoint + item.path, this.requestInit(item, item.inFlightKeepalive));
+        response = await this.env.fetch(this.urls[item.path], this.requestInit(item, item.inFlightKeepalive));
       } catch {
         this.failed(item, null);
         return;

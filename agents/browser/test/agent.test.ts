@@ -27,12 +27,16 @@ if (!window.DOMTokenList) Object.assign(window, { DOMTokenList: document.documen
 /** Starts an agent on this page whose uploads are recorded instead of sent. */
 function startAgent(options: Partial<RetrospectOptions> = {}) {
   const uploads: Array<{ url: string; body: string }> = [];
+  const beacons: string[] = [];
   const env: TransportEnv = {
     fetch: (async (url: string, init: RequestInit) => {
       uploads.push({ url, body: init.body as string });
       return new Response('{}', { status: 200 });
     }) as typeof fetch,
-    sendBeacon: null,
+    sendBeacon: (url) => {
+      beacons.push(url);
+      return true;
+    },
     gzip: null,
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as number),
@@ -44,7 +48,7 @@ function startAgent(options: Partial<RetrospectOptions> = {}) {
   const batches = () => uploads.filter((u) => u.url.endsWith('/v1/replay')).map((u) => JSON.parse(u.body) as Batch);
   const sentText = () => uploads.map((u) => u.body).join('\n');
   const settle = () => new Promise((r) => setTimeout(r, 20));
-  return { agent, uploads, batches, sentText, settle };
+  return { agent, uploads, beacons, batches, sentText, settle };
 }
 
 function type(selector: string, text: string) {
@@ -161,6 +165,23 @@ describe('batching', () => {
     expect(first.events.map((e) => e.type)).toEqual(expect.arrayContaining([4, 2]));
     expect(first.chapters[0]).toMatchObject({ sequence: 0, traceId: null, requestTime: null });
     expect(first.chapters[0].chapterId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('sends the ingestKey option as ?key= on its uploads, also the last one on pagehide', async () => {
+    const t = startAgent({ ingestKey: 'pk_shop', flushIntervalMs: 50 });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(t.uploads[0].url).toBe(`${ENDPOINT}/v1/replay?key=pk_shop`);
+    document.getElementById('buy')!.click();
+    window.dispatchEvent(new Event('pagehide'));
+    const urls = [...t.uploads.map((u) => u.url), ...t.beacons];
+    expect(urls.length).toBeGreaterThan(1);
+    expect(urls.filter((u) => u !== `${ENDPOINT}/v1/replay?key=pk_shop`)).toEqual([]);
+  });
+
+  it('without an ingestKey the upload URLs have no query', async () => {
+    const t = startAgent({ flushIntervalMs: 50 });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(t.uploads[0].url).toBe(`${ENDPOINT}/v1/replay`);
   });
 
   it('sends a batch early once it reaches maxBatchBytes, with consecutive sequence numbers', async () => {

@@ -9,7 +9,7 @@ interface Call {
 }
 
 /** Fake browser for the transport: scripted answers, a manual clock for timers, recorded beacons. */
-function harness(answers: Array<number | 'network-error' | [number, string]>, opts: { maxBufferBytes?: number; gzip?: boolean } = {}) {
+function harness(answers: Array<number | 'network-error' | [number, string]>, opts: { maxBufferBytes?: number; gzip?: boolean; ingestKey?: string } = {}) {
   const calls: Call[] = [];
   const beacons: Array<{ url: string; body: Blob }> = [];
   const timers: Array<{ at: number; fn: () => void }> = [];
@@ -40,7 +40,7 @@ function harness(answers: Array<number | 'network-error' | [number, string]>, op
     },
     random: () => 1,
   };
-  const transport = new Transport(ENDPOINT, opts.maxBufferBytes ?? 1_000_000, env, (e) => { throw e; });
+  const transport = new Transport(ENDPOINT, opts.ingestKey ?? null, opts.maxBufferBytes ?? 1_000_000, env, (e) => { throw e; });
   const settle = () => new Promise((r) => setTimeout(r, 0));
   /** Moves the manual clock forward, firing due timers, letting promises settle in between. */
   async function advance(ms: number) {
@@ -182,6 +182,27 @@ describe('transport', () => {
     expect(spans.url).toBe(`${ENDPOINT}/v1/traces`);
     expect(spans.init.keepalive).toBe(true);
     expect(h.transport.pending).toBe(0);
+  });
+
+  it('puts the ingest key, URL-encoded, on every upload: fetch, retries, sendBeacon and keepalive', async () => {
+    const h = harness([503, 200, 200, 'network-error'], { ingestKey: 'pk shop&1/é' });
+    const query = '?key=pk%20shop%261%2F%C3%A9';
+    h.transport.enqueue('/v1/replay', '{"n":0}', 1);
+    h.transport.enqueue('/v1/traces', '{"n":1}', 0);
+    await h.advance(10 * RETRY_MAX_MS);
+    h.transport.enqueue('/v1/replay', '{"n":2}', 1);
+    await h.advance(0); // fails: still buffered when the page goes away
+    h.transport.enqueue('/v1/traces', '{"n":3}', 0);
+    h.transport.sendAllNow();
+    expect(h.calls.map((c) => c.url)).toEqual([
+      `${ENDPOINT}/v1/replay${query}`, // 503
+      `${ENDPOINT}/v1/replay${query}`, // the retry
+      `${ENDPOINT}/v1/traces${query}`,
+      `${ENDPOINT}/v1/replay${query}`, // network error
+      `${ENDPOINT}/v1/traces${query}`, // keepalive on pagehide
+    ]);
+    expect(h.beacons.map((b) => b.url)).toEqual([`${ENDPOINT}/v1/replay${query}`]);
+    expect(h.calls.every((c) => !JSON.stringify(c.init.headers).includes('pk'))).toBe(true);
   });
 
   it('a payload handed to sendBeacon while it was being compressed is not sent a second time', async () => {

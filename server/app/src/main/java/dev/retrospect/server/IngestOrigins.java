@@ -26,6 +26,9 @@ final class IngestOrigins {
     CorsServiceBuilder cors = any ? CorsService.builderForAnyOrigin() : CorsService.builder(origins);
     cors.allowRequestMethods(HttpMethod.POST)
         .allowRequestHeaders(HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.CONTENT_ENCODING, IngestKeys.HEADER)
+        // Without it a browser hides Retry-After from the agent on a cross-origin 429/503, and the
+        // agent falls back to its own backoff instead of the pace the server asked for.
+        .exposeHeaders(HttpHeaderNames.RETRY_AFTER)
         .maxAge(600);
     Function<? super HttpService, CorsService> corsDecorator = cors.newDecorator();
     return delegate -> {

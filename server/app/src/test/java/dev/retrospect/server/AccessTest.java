@@ -106,6 +106,20 @@ class AccessTest {
   }
 
   @Test
+  void crossOriginIngestAnswersLetTheAgentReadRetryAfter() {
+    byte[] batch = ReplayAndQueryTest.batch(SESSION, 1, List.of(ReplayAndQueryTest.event(2, 1_764_150_000_000L)), "")
+        .getBytes(StandardCharsets.UTF_8);
+    for (String key : List.of("pk_shop", "pk_wrong")) {
+      HttpResponse<String> answer = server.post(server.ui() + "/v1/replay?key=" + key, "text/plain", batch,
+          "Origin", "http://shop.example");
+      assertThat(answer.statusCode()).as(key).isEqualTo(key.equals("pk_shop") ? 200 : 401);
+      assertThat(answer.headers().firstValue("access-control-allow-origin")).as(key).hasValue("http://shop.example");
+      assertThat(answer.headers().firstValue("access-control-expose-headers").orElse("").toLowerCase())
+          .as(key).contains("retry-after");
+    }
+  }
+
+  @Test
   void otlpHttpNeedsTheBearerToken() {
     byte[] spans = OtlpJson.request(OtlpJson.span(TRACE, "00f067aa0ba90202", "otlptokenbuyer")).getBytes(StandardCharsets.UTF_8);
     String url = server.otlpHttp() + "/v1/traces";
