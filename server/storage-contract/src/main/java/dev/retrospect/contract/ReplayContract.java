@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Test;
  *   <li>A chapter is upserted: each report of the same chapter id is merged with {@link
  *       Chapter#mergedWith}, in the order of the batch sequence that carried it (not arrival
  *       order), so a late-arriving earlier report does not undo a later one.
+ *   <li>A chapter belongs to the session that reported it first. A batch of another session that
+ *       names the same chapter id (chapter ids are random, so such a batch is forged) stores its
+ *       own events but changes nothing of that chapter: not its fields, not its trace (the forged
+ *       trace id is not linked to it), not its session's chapters or counts; nor does the
+ *       chapter count for, or appear among the chapters of, the forging session.
  *   <li>The session summary: firstSeen / lastSeen = earliest first / latest last event time of
  *       its batches; eventCount and errorCount = sums over its distinct batches (a batch's
  *       errorCount is what the agent counted: console errors, unhandled errors, failed requests);
@@ -145,6 +150,35 @@ public abstract class ReplayContract extends StorageContract {
       assertThat(storage().chapters(session)).containsExactly(expected);
       assertThat(storage().chapterOfTrace(answered.traceId())).contains(expected);
     }
+  }
+
+  @Test
+  void aBatchOfAnotherSessionNamingAChapterIdNeitherAltersNorTakesTheChapter() {
+    long t = TestData.windowStart();
+    String owner = TestData.sessionId();
+    String forger = TestData.sessionId();
+    String chapterId = TestData.chapterId();
+    Chapter reported = TestData.answeredChapter(chapterId, owner, 0, TestData.traceId(), t, 400);
+    write(TestData.batch(owner, 0, t, t + 5_000_000, 3, List.of(t), List.of(reported), AGENT, 1));
+    Session before = storage().session(owner).orElseThrow();
+
+    // Same batch sequence and an earlier first event, so neither batch order nor time favours the owner.
+    Chapter forged = new Chapter(chapterId, forger, 3, TestData.traceId(), t - 1_000_000, t - 500_000,
+        "GET", "http://evil.local/", 200, 10L, null);
+    write(TestData.batch(forger, 0, t - 1_000_000, t - 100, 2, List.of(t - 1_000_000), List.of(forged), AGENT, 0));
+
+    assertThat(storage().chapter(chapterId)).contains(reported);
+    assertThat(storage().chapters(owner)).containsExactly(reported);
+    assertThat(storage().chapters(forger)).isEmpty();
+    assertThat(storage().chapterOfTrace(reported.traceId())).contains(reported);
+    assertThat(storage().chapterOfTrace(forged.traceId())).isEmpty();
+    assertThat(storage().session(owner)).contains(before);
+    assertThat(before.chapterCount()).isEqualTo(1);
+    assertThat(storage().session(forger).orElseThrow().chapterCount()).as("its batch is stored, the chapter not counted").isZero();
+
+    Chapter later = new Chapter(chapterId, owner, 0, null, t + 1_000, null, null, null, null, null, "timeout");
+    write(TestData.batch(owner, 1, t + 5_000_001, t + 6_000_000, 2, List.of(), List.of(later), AGENT, 1));
+    assertThat(storage().chapter(chapterId)).as("the owner still completes it").contains(reported.mergedWith(later));
   }
 
   @Test

@@ -6,9 +6,11 @@ import dev.retrospect.core.StorageOverloadedException;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Runs writes as independent single-partition statements, with two bounds. Admission: at most
@@ -39,6 +41,15 @@ final class BoundedWriter {
    * single write larger than the bound is accepted when nothing else is pending, so it can progress.
    */
   CompletableFuture<Void> write(int units, List<Statement<?>> statements) {
+    return write(units, () -> CompletableFuture.completedFuture(statements));
+  }
+
+  /**
+   * As {@link #write(int, List)}, for a write whose statements depend on a read (which chapters a
+   * replay batch may write): admitted or refused at once, before anything is read, and counted as
+   * pending while its statements are worked out.
+   */
+  CompletableFuture<Void> write(int units, Supplier<CompletionStage<List<Statement<?>>>> statements) {
     int now;
     do {
       now = pending.get();
@@ -48,6 +59,12 @@ final class BoundedWriter {
       }
     } while (!pending.compareAndSet(now, now + units));
 
+    // Composed rather than called, so that a supplier that throws fails the future and frees its units.
+    return CompletableFuture.completedFuture(statements).thenCompose(Supplier::get).thenCompose(this::run)
+        .whenComplete((ok, error) -> pending.addAndGet(-units));
+  }
+
+  private CompletableFuture<Void> run(List<Statement<?>> statements) {
     CompletableFuture<?>[] parts = new CompletableFuture<?>[statements.size()];
     for (int i = 0; i < parts.length; i++) {
       Task task = new Task(statements.get(i));
@@ -55,7 +72,7 @@ final class BoundedWriter {
       waiting.add(task);
     }
     drain();
-    return CompletableFuture.allOf(parts).whenComplete((ok, error) -> pending.addAndGet(-units));
+    return CompletableFuture.allOf(parts);
   }
 
   int pending() {

@@ -48,6 +48,7 @@ public final class CassandraStorage implements Storage {
   private final String keyspace;
   private final int ttlSeconds;
   private final int markerTtlSeconds;
+  private final int ownerTtlSeconds;
   private final BoundedWriter writer;
   private final Map<String, Long> markersWritten = new ConcurrentHashMap<>();
   private final SpanSearch spanSearch;
@@ -64,6 +65,8 @@ public final class CassandraStorage implements Storage {
   private final PreparedStatement insertChapterBySession;
   private final PreparedStatement insertChapterReport;
   private final PreparedStatement insertChapterByTrace;
+  private final PreparedStatement selectChapterOwner;
+  private final PreparedStatement claimChapter;
   private final PreparedStatement selectTrace;
   private final PreparedStatement selectServices;
   private final PreparedStatement selectChapterReports;
@@ -84,6 +87,8 @@ public final class CassandraStorage implements Storage {
     // reading tombstones, which Cassandra caps per query), at the price of the oldest hour or two
     // of the retention period dropping out of search a little early.
     this.markerTtlSeconds = ttlSeconds - 2 * (int) (MARKER_REFRESH_MILLIS / 1000);
+    // An owner outlives the reports it guards: they are written over the hours of one session.
+    this.ownerTtlSeconds = ttlSeconds + (int) Duration.ofDays(1).toSeconds();
     this.writer = new BoundedWriter(session, config.maxPendingWrites(), MAX_IN_FLIGHT_STATEMENTS);
 
     insertSpan = prepare("INSERT INTO {ks}.spans (trace_id, span_id, start_micros, span) VALUES (?, ?, ?, ?) USING TTL ?");
@@ -104,6 +109,9 @@ public final class CassandraStorage implements Storage {
     insertChapterReport = prepare("INSERT INTO {ks}.chapter_reports (chapter_id, batch_sequence, chapter)"
         + " VALUES (?, ?, ?) USING TTL ?");
     insertChapterByTrace = prepare("INSERT INTO {ks}.chapter_by_trace (trace_id, chapter_id) VALUES (?, ?) USING TTL ?");
+    selectChapterOwner = prepare("SELECT session_id FROM {ks}.chapter_owners WHERE chapter_id = ?");
+    claimChapter = prepare("INSERT INTO {ks}.chapter_owners (chapter_id, session_id) VALUES (?, ?)"
+        + " IF NOT EXISTS USING TTL ?");
     selectTrace = prepare("SELECT span FROM {ks}.spans WHERE trace_id = ?");
     selectServices = prepare("SELECT service FROM {ks}.services WHERE kind = 'all'");
     selectChapterReports = prepare("SELECT chapter FROM {ks}.chapter_reports WHERE chapter_id = ?");
@@ -228,16 +236,48 @@ public final class CassandraStorage implements Storage {
     Set<String> markers = new HashSet<>();
     addMarker(markers, statements, Buckets.SESSION_DAYS, day);
 
-    for (Chapter chapter : batch.chapters()) {
-      ByteBuffer blob = BinaryCodec.encode(chapter);
-      statements.add(insertChapterBySession.bind(batch.sessionId(), chapter.sequence(), chapter.chapterId(),
-          batch.sequence(), blob, ttlSeconds));
-      statements.add(insertChapterReport.bind(chapter.chapterId(), batch.sequence(), blob, ttlSeconds));
-      if (chapter.traceId() != null) {
-        statements.add(insertChapterByTrace.bind(chapter.traceId(), chapter.chapterId(), ttlSeconds));
+    if (batch.chapters().isEmpty()) return afterSuccess(writer.write(1, statements), markers);
+    return afterSuccess(writer.write(1, () -> ownedChapters(batch).thenApply(owned -> {
+      for (Chapter chapter : owned) {
+        ByteBuffer blob = BinaryCodec.encode(chapter);
+        statements.add(insertChapterBySession.bind(batch.sessionId(), chapter.sequence(), chapter.chapterId(),
+            batch.sequence(), blob, ttlSeconds));
+        statements.add(insertChapterReport.bind(chapter.chapterId(), batch.sequence(), blob, ttlSeconds));
+        if (chapter.traceId() != null) {
+          statements.add(insertChapterByTrace.bind(chapter.traceId(), chapter.chapterId(), ttlSeconds));
+        }
       }
+      return statements;
+    })), markers);
+  }
+
+  /**
+   * The batch's chapters that belong to its session. A chapter belongs to the session that
+   * reported it first (see ReplayContract): a chapter id seen for the first time is claimed with a
+   * lightweight transaction, once; later reports only read the claim. A report from another
+   * session (forged: chapter ids are random) is left out, so it writes none of the chapter's rows.
+   * RATIONALE.md weighs this against resolving the owner at read time.
+   */
+  private CompletionStage<List<Chapter>> ownedChapters(ReplayBatch batch) {
+    List<CompletableFuture<Optional<Chapter>>> checks = new ArrayList<>();
+    for (Chapter chapter : batch.chapters()) {
+      checks.add(owner(chapter.chapterId(), batch.sessionId())
+          .thenApply(owner -> Optional.of(chapter).filter(c -> owner.equals(batch.sessionId())))
+          .toCompletableFuture());
     }
-    return afterSuccess(writer.write(1, statements), markers);
+    return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+        .thenApply(done -> checks.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
+  }
+
+  /** The session owning the chapter, claiming it for {@code sessionId} when nobody has yet. */
+  private CompletionStage<String> owner(String chapterId, String sessionId) {
+    return session.executeAsync(selectChapterOwner.bind(chapterId)).thenCompose(read -> {
+      Row known = read.one();
+      if (known != null) return CompletableFuture.completedFuture(known.getString("session_id"));
+      // Not applied means another claim won meanwhile; its row comes back with the result.
+      return session.executeAsync(claimChapter.bind(chapterId, sessionId, ownerTtlSeconds))
+          .thenApply(claim -> claim.wasApplied() ? sessionId : claim.one().getString("session_id"));
+    });
   }
 
   private static void setIfPresent(BoundStatementBuilder row, String column, String value) {

@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class Schema {
   /** The version this code reads and writes; bump it with a new entry in {@link #MIGRATIONS}. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -30,7 +30,10 @@ final class Schema {
         + " 'tombstone_threshold': '0.2'} AND gc_grace_seconds = 10800";
   }
 
-  /** Version 1, one statement per entry, in order; {ks} is the keyspace, {twcs} the TWCS options. */
+  /**
+   * Every version's statements, one per entry, in order; {ks} is the keyspace, {twcs} the TWCS
+   * options. Version 2 added {@code chapter_owners}.
+   */
   private static final List<String> MIGRATIONS = List.of(
       """
       CREATE TABLE IF NOT EXISTS {ks}.spans (
@@ -75,6 +78,9 @@ final class Schema {
       """
       CREATE TABLE IF NOT EXISTS {ks}.chapter_by_trace (
         trace_id text, chapter_id text, PRIMARY KEY (trace_id, chapter_id)) WITH {twcs}""",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.chapter_owners (
+        chapter_id text PRIMARY KEY, session_id text) WITH {twcs}""",
       """
       CREATE TABLE IF NOT EXISTS {ks}.schema_version (
         id text PRIMARY KEY, version int, applied_at timestamp)""");

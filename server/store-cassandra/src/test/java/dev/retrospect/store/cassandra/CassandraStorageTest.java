@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.retrospect.contract.TestData;
+import dev.retrospect.core.Chapter;
+import dev.retrospect.core.SessionInfo;
 import dev.retrospect.core.Span;
 import dev.retrospect.core.StorageOverloadedException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What only the Cassandra store promises: its schema, its write bound, its TTL. One keyspace,
+ * What only the Cassandra store promises: its schema, its write bound, its TTL, how it settles
+ * racing claims of a chapter. One keyspace,
  * replicated per data centre, serves the class (creating one takes seconds).
  */
 @ExtendWith(CassandraNodeExtension.class)
@@ -116,6 +120,30 @@ class CassandraStorageTest {
     assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".span_index WHERE hour = ? AND shard = ?",
         Buckets.hour(span.startMicros()), Buckets.spanShard(span.traceId(), span.spanId()))
         .one().getInt(0)).isBetween(week - 60, week);
+  }
+
+  @Test
+  void sessionsRacingToReportANewChapterLeaveItWithExactlyOneOfThem() {
+    long t = TestData.windowStart();
+    String chapterId = TestData.chapterId();
+    Map<String, Chapter> reports = new LinkedHashMap<>();
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String session = TestData.sessionId();
+      Chapter report = TestData.answeredChapter(chapterId, session, i, TestData.traceId(), t + i, 200 + i);
+      reports.put(session, report);
+      writes.add(storage.writeReplay(TestData.batch(session, 0, t, t + 1_000, 1, List.of(t), List.of(report),
+          SessionInfo.EMPTY, 0)));
+    }
+    writes.forEach(CompletableFuture::join);
+
+    Chapter stored = storage.chapter(chapterId).orElseThrow();
+    assertThat(stored).isEqualTo(reports.get(stored.sessionId()));
+    for (Map.Entry<String, Chapter> report : reports.entrySet()) {
+      boolean owner = report.getKey().equals(stored.sessionId());
+      assertThat(storage.chapters(report.getKey())).hasSize(owner ? 1 : 0);
+      assertThat(storage.chapterOfTrace(report.getValue().traceId()).isPresent()).isEqualTo(owner);
+    }
   }
 
   @Test
