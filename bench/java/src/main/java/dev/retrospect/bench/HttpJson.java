@@ -64,6 +64,15 @@ final class HttpJson {
     return n;
   }
 
+  /** {@link #metricLines} of the exposition at {@code uri}, or why it could not be read. */
+  String metrics(URI uri, String... words) {
+    try {
+      return metricLines(getText(uri, -1), words);
+    } catch (RuntimeException e) {
+      return "unavailable: " + e.getMessage();
+    }
+  }
+
   /** Lines of a Prometheus text exposition whose metric name contains one of the words. */
   static String metricLines(String text, String... words) {
     StringBuilder out = new StringBuilder();

@@ -106,7 +106,7 @@ public final class RetrospectTarget extends JarTarget {
 
   @Override
   public String counters() {
-    return HttpJson.metricLines(http.getText(api("/metrics"), -1), "_spans_", "overloaded");
+    return http.metrics(api("/metrics"), "_spans_", "overloaded");
   }
 
   private URI api(String pathAndQuery) {

@@ -105,7 +105,7 @@ public final class ZipkinTarget extends JarTarget {
 
   @Override
   public String counters() {
-    return HttpJson.metricLines(http.getText(uri("/prometheus"), -1), "zipkin_collector_spans",
+    return http.metrics(uri("/prometheus"), "zipkin_collector_spans",
         "zipkin_collector_messages_dropped");
   }
 
