@@ -42,7 +42,7 @@ class FullWriteQueueTest {
         } else {
           assertThat(r.status().code()).isEqualTo(503);
           assertThat(r.headers().get("retry-after")).isEqualTo("1");
-          assertThat(TestServer.json(r.contentUtf8()).get("error").asText()).contains("write queue is full");
+          assertThat(TestServer.json(r.contentUtf8()).get("error").asText()).contains("write queue full");
           assertThat(server.getJson("/api/spans?q=" + word(i)).get("spans")).as("a refused request stores nothing").isEmpty();
           refused++;
         }

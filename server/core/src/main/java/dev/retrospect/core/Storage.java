@@ -19,7 +19,9 @@ public interface Storage extends AutoCloseable {
   /**
    * Stores spans. The future completes once every span is durable (a crash after that loses none)
    * and fails with {@link StorageOverloadedException} at once, storing nothing, when the store's
-   * bounded write queue is full. A span written again (same trace id and span id) is stored once.
+   * bounded write queue is full, or later when its backend could not take the write in time (the
+   * client retries; idempotent writes make that safe). A span written again (same trace id and
+   * span id) is stored once.
    */
   CompletableFuture<Void> writeSpans(List<Span> spans);
 

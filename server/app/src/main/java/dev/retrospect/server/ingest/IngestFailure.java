@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a failed ingest request is answered: bad input 400, too large 413, a full write queue 503
- * with Retry-After, anything else 500 (and logged, since it is our fault, not the client's).
+ * How a failed ingest request is answered: bad input 400, too large 413, a store that cannot take
+ * the write now (full queue, slow cluster) 503 with Retry-After, anything else 500 (and logged, since it is our fault, not the client's).
  */
 public record IngestFailure(HttpStatus status, String message) {
   /** Seconds a client should wait before retrying after an overload answer. */
@@ -38,7 +38,7 @@ public record IngestFailure(HttpStatus status, String message) {
     if (e instanceof StorageOverloadedException) {
       metrics.overloaded.increment();
       return new IngestFailure(HttpStatus.SERVICE_UNAVAILABLE,
-          "the write queue is full; retry after " + RETRY_AFTER_SECONDS + " s");
+          e.getMessage() + " (retry after " + RETRY_AFTER_SECONDS + " s)");
     }
     log.error("ingest request failed", e);
     return new IngestFailure(HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);

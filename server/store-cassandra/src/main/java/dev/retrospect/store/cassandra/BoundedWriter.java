@@ -1,6 +1,11 @@
 package dev.retrospect.store.cassandra;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
+import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
+import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.retrospect.core.StorageOverloadedException;
 import java.util.List;
@@ -99,11 +104,29 @@ final class BoundedWriter {
       }
       session.executeAsync(task.statement).whenComplete((rs, error) -> {
         inFlight.release();
-        if (error != null) task.done.completeExceptionally(error);
+        if (error != null) task.done.completeExceptionally(retryable(error));
         else task.done.complete(null);
         drain();
       });
     }
+  }
+
+  /**
+   * A write Cassandra could not complete now (a timeout, too few replicas, every node busy or
+   * down) becomes {@link StorageOverloadedException}, so the client is told to retry later (503
+   * with Retry-After) rather than shown a server error; nothing of it was acknowledged.
+   */
+  private static Throwable retryable(Throwable error) {
+    boolean transientFailure = error instanceof DriverTimeoutException
+        || error instanceof AllNodesFailedException
+        || error instanceof QueryExecutionException
+        || error instanceof OverloadedException
+        || error instanceof BootstrappingException;
+    if (!transientFailure) return error;
+    StorageOverloadedException retry = new StorageOverloadedException(
+        "Cassandra did not store the write in time (" + error.getClass().getSimpleName() + "); retry later");
+    retry.initCause(error);
+    return retry;
   }
 
   private static final class Task {
