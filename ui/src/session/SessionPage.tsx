@@ -67,7 +67,7 @@ function SessionReplay({ events, chapters, startAt }: { events: RrwebEvent[]; ch
   return (
     <div className="session-grid">
       <div className="session-main">
-        <ReplayPlayer ref={player} events={events} startAt={startAt} onTime={setNow} />
+        <ReplayPlayer ref={player} events={events} startAt={startAt} playFromStart={startAt !== undefined} onTime={setNow} />
         {events.length >= 2 && (
           <Timeline
             start={events[0].timestamp}
