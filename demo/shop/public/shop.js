@@ -21,6 +21,8 @@ async function load() {
     item.querySelector('.price').textContent = money(p.priceCents);
     const button = item.querySelector('button');
     button.id = `add-${p.sku}`;
+    // Every button reads "Add to cart"; the label says which product, to a screen reader and in a replay.
+    button.setAttribute('aria-label', `Add ${p.name} to cart`);
     button.disabled = soldOut && !settings.sellOutOfStock;
     button.addEventListener('click', () => add(p));
     return item;

@@ -50,6 +50,36 @@ export async function startStack() {
         });
         if (answer.status !== 200) throw new Error(`setting faults answered ${answer.status}`);
       },
+      /** Runs `visit` with the shop's faults switched on, and off again afterwards whatever happens. */
+      async withFaults(faults, visit) {
+        await this.setFaults(faults);
+        try {
+          return await visit();
+        } finally {
+          await this.setFaults(Object.fromEntries(Object.keys(faults).map((fault) => [fault, false])));
+        }
+      },
+      /** A customer visits the shop in a fresh tab, puts `skus` into the cart and pays with a card. */
+      async buyAs({ email, name, skus }) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const pageLoad = await page.goto(`${shop.url}/`);
+        await page.waitForSelector('#add-apples');
+        for (const sku of skus) await page.click(`#add-${sku}`);
+        await page.fill('#email', email);
+        await page.fill('#name', name);
+        await page.fill('#card-number', '4111 1111 1111 1111');
+        await page.fill('#card-expiry', '12/29');
+        await page.fill('#card-cvc', '737');
+        await page.click('#pay');
+        await page.waitForFunction(() => /Thank you|failed/.test(document.getElementById('message').textContent), null, { timeout: 20_000 });
+        const message = await page.textContent('#message');
+        const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem('retrospect.session')).id);
+        // Leaving the page makes the agent send what it still holds (sendBeacon on pagehide).
+        await page.goto('about:blank');
+        await context.close();
+        return { message, sessionId, serverTiming: pageLoad.headers()['server-timing'] };
+      },
       stop: () => stopAll(stoppers, dataDir),
     };
   } catch (err) {

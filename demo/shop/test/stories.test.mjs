@@ -22,28 +22,6 @@ after(async () => {
   await stack?.stop();
 });
 
-/** A customer visits the shop in a fresh tab, puts `skus` into the cart and pays with a card. */
-async function buyAs({ email, name, skus }) {
-  const context = await stack.browser.newContext();
-  const page = await context.newPage();
-  const pageLoad = await page.goto(`${stack.shop.url}/`);
-  await page.waitForSelector('#add-apples');
-  for (const sku of skus) await page.click(`#add-${sku}`);
-  await page.fill('#email', email);
-  await page.fill('#name', name);
-  await page.fill('#card-number', '4111 1111 1111 1111');
-  await page.fill('#card-expiry', '12/29');
-  await page.fill('#card-cvc', '737');
-  await page.click('#pay');
-  await page.waitForFunction(() => /Thank you|failed/.test(document.getElementById('message').textContent), null, { timeout: 20_000 });
-  const message = await page.textContent('#message');
-  const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem('retrospect.session')).id);
-  // Leaving the page makes the agent send what it still holds (sendBeacon on pagehide).
-  await page.goto('about:blank');
-  await context.close();
-  return { message, sessionId, serverTiming: pageLoad.headers()['server-timing'] };
-}
-
 /** The api's checkout span for a search, once Retrospect has it. */
 function checkoutSpan(query, httpStatus) {
   return eventually(`a checkout span with status ${httpStatus} for ${query}`, async () => {
@@ -68,7 +46,7 @@ describe("Bob's shop traced by Retrospect", () => {
   let good;
 
   test('a good checkout reaches all five services, Java payment included, in one trace and chapter', async () => {
-    const visit = await buyAs({ email: 'ann@gmail.com', name: 'Ann Lee', skus: ['apples', 'dates'] });
+    const visit = await stack.buyAs({ email: 'ann@gmail.com', name: 'Ann Lee', skus: ['apples', 'dates'] });
     assert.match(visit.message, /Thank you/);
 
     const span = await checkoutSpan('q=ann', 200);
@@ -117,7 +95,7 @@ describe("Bob's shop traced by Retrospect", () => {
   });
 
   test('story 1: ivan checks out cherries that were out of stock; his trace stops at inventory', async () => {
-    const visit = await buyAs({ email: 'ivan@gmail.com', name: 'Ivan Petrov', skus: ['apples', 'cherries'] });
+    const visit = await stack.buyAs({ email: 'ivan@gmail.com', name: 'Ivan Petrov', skus: ['apples', 'cherries'] });
     assert.match(visit.message, /Checkout failed: not available: Cherries/);
 
     const span = await checkoutSpan('q=ivan', 400);
@@ -153,14 +131,9 @@ describe("Bob's shop traced by Retrospect", () => {
   });
 
   test('story 2: with shipping down, a search by status 5xx in the time of the failure finds shipping\'s 503', async () => {
-    await stack.setFaults({ shippingDown: true });
     const from = micros(Date.now());
-    try {
-      const visit = await buyAs({ email: 'sam@gmail.com', name: 'Sam Roe', skus: ['bananas'] });
-      assert.match(visit.message, /Checkout failed: shipping is unavailable/);
-    } finally {
-      await stack.setFaults({ shippingDown: false });
-    }
+    const visit = await stack.withFaults({ shippingDown: true }, () => stack.buyAs({ email: 'sam@gmail.com', name: 'Sam Roe', skus: ['bananas'] }));
+    assert.match(visit.message, /Checkout failed: shipping is unavailable/);
     const to = micros(Date.now());
 
     const shipping = await eventually("shipping's 503", async () => {
@@ -174,13 +147,8 @@ describe("Bob's shop traced by Retrospect", () => {
   });
 
   test('story 3: with slow payment, a search for dale finds a trace whose payment span lasts 5 s', async () => {
-    await stack.setFaults({ slowPayment: true });
-    try {
-      const visit = await buyAs({ email: 'dale@gmail.com', name: 'Dale Cooper', skus: ['apples'] });
-      assert.match(visit.message, /Thank you/);
-    } finally {
-      await stack.setFaults({ slowPayment: false });
-    }
+    const visit = await stack.withFaults({ slowPayment: true }, () => stack.buyAs({ email: 'dale@gmail.com', name: 'Dale Cooper', skus: ['apples'] }));
+    assert.match(visit.message, /Thank you/);
     const span = await checkoutSpan('q=dale', 200);
     const trace = await traceReaching(span.traceId, FIVE_SERVICES);
     const payment = trace.spans.find((s) => s.service === 'payment' && s.kind === 'SERVER');

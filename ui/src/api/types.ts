@@ -54,7 +54,8 @@ export interface Chapter {
   sequence: number;
   traceId: string | null;
   firstEventTime: number;
-  requestTime: number;
+  /** Null while the chapter is open: the user has not sent its request yet. */
+  requestTime: number | null;
   method: string | null;
   url: string | null;
   status: number | null;

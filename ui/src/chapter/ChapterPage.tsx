@@ -47,7 +47,7 @@ function ChapterView({ answer }: { answer: ChapterAnswer }) {
         {chapter.status != null && <span className={statusClass(chapter.status)}>{chapter.status}</span>}
       </h1>
       <p className="muted">
-        Sent {formatTime(chapter.requestTime)}
+        {chapter.requestTime === null ? 'No request sent yet (the user’s latest stretch)' : `Sent ${formatTime(chapter.requestTime)}`}
         {chapter.duration != null && ` · answered in ${formatDuration(chapter.duration)}`}
         {chapter.error && ` · browser saw: ${chapter.error}`}
       </p>
@@ -66,7 +66,7 @@ function ChapterView({ answer }: { answer: ChapterAnswer }) {
         <section aria-labelledby="led-up">
           <h2 id="led-up">What the user did before this request</h2>
           <Await result={events} what="browser events" retry={retry}>
-            {(data) => <EventLines events={data.events} fromMs={fromMs} toMs={chapter.requestTime / 1000} />}
+            {(data) => <EventLines events={data.events} fromMs={fromMs} toMs={(chapter.requestTime ?? answer.events.to) / 1000} />}
           </Await>
         </section>
         <section aria-labelledby="replay-heading">

@@ -11,6 +11,8 @@ interface Props {
   events: RrwebEvent[];
   /** Where the player starts (epoch ms); the first event when absent. */
   startAt?: number;
+  /** Play from `startAt` at once: a link to a moment of a session means "show me what happened from here". */
+  playFromStart?: boolean;
   /** Told the replay's current time (epoch ms) as it plays. */
   onTime?: (timeMs: number) => void;
 }
@@ -28,7 +30,7 @@ const PLAYER_HEIGHT = 460;
  * The recorded page renders in rrweb's iframe, sandboxed without `allow-scripts`: a recorded
  * `<script>` or `onerror=` never runs in the UI's origin.
  */
-export const ReplayPlayer = forwardRef<ReplayHandle, Props>(function ReplayPlayer({ events, startAt, onTime }, ref) {
+export const ReplayPlayer = forwardRef<ReplayHandle, Props>(function ReplayPlayer({ events, startAt, playFromStart = false, onTime }, ref) {
   const target = useRef<HTMLDivElement>(null);
   const player = useRef<PlayerInstance | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | Error>('loading');
@@ -64,7 +66,8 @@ export const ReplayPlayer = forwardRef<ReplayHandle, Props>(function ReplayPlaye
           const payload = (event as { payload?: number }).payload;
           if (typeof payload === 'number') onTimeRef.current?.(first + payload);
         });
-        if (startAt !== undefined && startAt > first) instance.goto(startAt - first, false);
+        if (startAt !== undefined && startAt > first) instance.goto(startAt - first, playFromStart);
+        else if (playFromStart) instance.goto(0, true);
         setState('ready');
       },
       (error: Error) => cancelled || setState(error),
@@ -75,7 +78,7 @@ export const ReplayPlayer = forwardRef<ReplayHandle, Props>(function ReplayPlaye
       player.current = null;
       element.replaceChildren();
     };
-  }, [events, first, startAt]);
+  }, [events, first, startAt, playFromStart]);
 
   if (events.length < 2) {
     return (

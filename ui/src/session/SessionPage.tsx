@@ -7,7 +7,7 @@ import { formatClock, formatDuration, formatTime, statusClass } from '../format'
 import { ReplayPlayer, type ReplayHandle } from '../replay/ReplayPlayer';
 import { readableEvents, type ReadableEvent } from '../replay/readableEvents';
 import { Link, useLocation } from '../router';
-import { chapterFailed, shortUrl } from './chapterFacts';
+import { chapterFailed, sentRequest, shortUrl, type SentChapter } from './chapterFacts';
 import { Timeline } from './Timeline';
 
 /** A session (`/sessions/:sessionId`, `?t=` epoch microseconds to start at): the replay, its chapters, console and network. */
@@ -67,18 +67,18 @@ function SessionReplay({ events, chapters, startAt }: { events: RrwebEvent[]; ch
   return (
     <div className="session-grid">
       <div className="session-main">
-        <ReplayPlayer ref={player} events={events} startAt={startAt} onTime={setNow} />
+        <ReplayPlayer ref={player} events={events} startAt={startAt} playFromStart={startAt !== undefined} onTime={setNow} />
         {events.length >= 2 && (
           <Timeline
             start={events[0].timestamp}
             end={events[events.length - 1].timestamp}
-            chapters={ordered}
+            chapters={ordered.filter(sentRequest)}
             errors={consoleLines.filter((l) => l.kind === 'error')}
             now={now}
             onSeek={seek}
           />
         )}
-        <ConsoleNetworkPanel consoleLines={consoleLines} chapters={ordered} onSeek={seek} />
+        <ConsoleNetworkPanel consoleLines={consoleLines} requests={ordered.filter(sentRequest)} onSeek={seek} />
       </div>
       <aside className="chapter-list" aria-labelledby="chapters-heading">
         <h2 id="chapters-heading">Chapters</h2>
@@ -93,7 +93,7 @@ function SessionReplay({ events, chapters, startAt }: { events: RrwebEvent[]; ch
                 <button type="button" className="chapter-seek" onClick={() => seek(chapter.firstEventTime / 1000)}>
                   <span className="mono">#{chapter.sequence}</span> {chapter.method} {shortUrl(chapter.url)}{' '}
                   <span className={statusClass(chapter.status, chapter.error != null)}>{chapter.status ?? chapter.error ?? '—'}</span>
-                  <span className="muted small"> {formatClock(chapter.requestTime)}</span>
+                  <span className="muted small"> {chapter.requestTime === null ? 'no request yet' : formatClock(chapter.requestTime)}</span>
                 </button>
                 <Link href={`/chapters/${chapter.chapterId}`} className="small">
                   Open chapter
@@ -109,11 +109,11 @@ function SessionReplay({ events, chapters, startAt }: { events: RrwebEvent[]; ch
 
 function ConsoleNetworkPanel({
   consoleLines,
-  chapters,
+  requests,
   onSeek,
 }: {
   consoleLines: ReadableEvent[];
-  chapters: Chapter[];
+  requests: SentChapter[];
   onSeek: (timeMs: number) => void;
 }) {
   const [tab, setTab] = useState<'network' | 'console'>('network');
@@ -121,7 +121,7 @@ function ConsoleNetworkPanel({
     <section className="panel" aria-label="Console and network">
       <div role="tablist" className="tabs">
         <button type="button" role="tab" aria-selected={tab === 'network'} onClick={() => setTab('network')}>
-          Network ({chapters.length})
+          Network ({requests.length})
         </button>
         <button type="button" role="tab" aria-selected={tab === 'console'} onClick={() => setTab('console')}>
           Console ({consoleLines.length})
@@ -139,7 +139,7 @@ function ConsoleNetworkPanel({
             </tr>
           </thead>
           <tbody>
-            {chapters.map((chapter) => (
+            {requests.map((chapter) => (
               <tr key={chapter.chapterId} className={chapterFailed(chapter) ? 'failed' : undefined}>
                 <td>
                   <button type="button" className="link" onClick={() => onSeek(chapter.requestTime / 1000)}>

@@ -1,7 +1,6 @@
-import type { Chapter } from '../api/types';
 import { formatClock } from '../format';
 import type { ReadableEvent } from '../replay/readableEvents';
-import { chapterFailed, shortUrl } from './chapterFacts';
+import { chapterFailed, shortUrl, type SentChapter } from './chapterFacts';
 
 /**
  * The session's course under the player: a mark per chapter (request), failed requests and
@@ -17,7 +16,7 @@ export function Timeline({
 }: {
   start: number;
   end: number;
-  chapters: Chapter[];
+  chapters: SentChapter[];
   errors: ReadableEvent[];
   now: number | null;
   onSeek: (timeMs: number) => void;
