@@ -45,7 +45,7 @@ public final class IngestMetrics {
     counter(out, "retrospect_replay_batches_total", "Replay batches acknowledged as durably stored", replayBatches.sum());
     counter(out, "retrospect_replay_events_total", "rrweb events in stored replay batches", replayEvents.sum());
     counter(out, "retrospect_requests_refused_total", "Ingest requests answered with a 4xx for bad input", requestsRefused.sum());
-    counter(out, "retrospect_requests_overloaded_total", "Ingest requests refused because the write queue was full", overloaded.sum());
+    counter(out, "retrospect_requests_overloaded_total", "Ingest requests refused with 429/503 because the in-flight limit or the write queue was full", overloaded.sum());
     out.append("# HELP retrospect_write_queue_depth Writes accepted by the store and not yet durable\n")
         .append("# TYPE retrospect_write_queue_depth gauge\n")
         .append("retrospect_write_queue_depth ").append(queueDepth.getAsInt()).append('\n');

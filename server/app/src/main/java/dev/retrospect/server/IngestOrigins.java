@@ -25,7 +25,7 @@ final class IngestOrigins {
     boolean any = origins.contains("*");
     CorsServiceBuilder cors = any ? CorsService.builderForAnyOrigin() : CorsService.builder(origins);
     cors.allowRequestMethods(HttpMethod.POST)
-        .allowRequestHeaders(HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.CONTENT_ENCODING)
+        .allowRequestHeaders(HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.CONTENT_ENCODING, IngestKeys.HEADER)
         .maxAge(600);
     Function<? super HttpService, CorsService> corsDecorator = cors.newDecorator();
     return delegate -> {

@@ -19,16 +19,32 @@ final class RetentionPurge implements AutoCloseable {
     return t;
   });
 
+  private final Storage storage;
+  private final Duration retention;
+  private final Clock clock;
+
   RetentionPurge(Storage storage, Duration retention, Clock clock) {
+    this.storage = storage;
+    this.retention = retention;
+    this.clock = clock;
     scheduler.scheduleWithFixedDelay(() -> {
-      long cutoffMicros = (clock.millis() - retention.toMillis()) * 1000;
       try {
-        long deleted = storage.purgeBefore(cutoffMicros);
-        if (deleted > 0) log.info("retention: deleted {} spans older than {} days", deleted, retention.toDays());
+        purgeNow();
       } catch (RuntimeException e) {
         log.warn("retention purge failed; will retry in an hour", e);
       }
     }, 1, 60, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Deletes everything older than the retention period as of the clock's now and gives the space
+   * back to the file system; returns how many spans were deleted.
+   */
+  long purgeNow() {
+    long cutoffMicros = (clock.millis() - retention.toMillis()) * 1000;
+    long deleted = storage.purgeBefore(cutoffMicros);
+    if (deleted > 0) log.info("retention: deleted {} spans older than {} days", deleted, retention.toDays());
+    return deleted;
   }
 
   @Override

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param corsOrigins origins a browser may send ingest requests from; {@code ["*"]} allows any
  * @param storeSettings every {@code RETROSPECT_*} setting as given, for the store factory (so that
  *     a store's own settings, such as Cassandra's contact points, pass through)
+ * @param writeQueue spans and replay batches the embedded store holds waiting for the disk
+ * @param maxIngestInFlight ingest requests being read, decoded and written at once, all ports
+ *     together; the bound on the memory ingest can take
  */
 public record ServerConfig(
     String storage,
@@ -31,7 +34,10 @@ public record ServerConfig(
     List<String> corsOrigins,
     long maxRequestBytes,
     long maxDecompressedBytes,
-    Map<String, String> storeSettings) {
+    Map<String, String> storeSettings,
+    Access access,
+    int writeQueue,
+    int maxIngestInFlight) {
 
   /** One setting: its environment name, flag, default and meaning (the README's table). */
   public enum Setting {
@@ -47,7 +53,20 @@ public record ServerConfig(
     MAX_DECOMPRESSED_BYTES("RETROSPECT_MAX_DECOMPRESSED_BYTES", "67108864", "largest ingest body after gzip decompression (413 above)"),
     CASSANDRA_CONTACT_POINTS("RETROSPECT_CASSANDRA_CONTACT_POINTS", "127.0.0.1:9042", "Cassandra store: comma-separated host:port"),
     CASSANDRA_LOCAL_DC("RETROSPECT_CASSANDRA_LOCAL_DC", "datacenter1", "Cassandra store: local data center"),
-    CASSANDRA_KEYSPACE("RETROSPECT_CASSANDRA_KEYSPACE", "retrospect", "Cassandra store: keyspace");
+    CASSANDRA_KEYSPACE("RETROSPECT_CASSANDRA_KEYSPACE", "retrospect", "Cassandra store: keyspace"),
+    CASSANDRA_CONSISTENCY("RETROSPECT_CASSANDRA_CONSISTENCY", "LOCAL_QUORUM", "Cassandra store: consistency level of every read and write"),
+    CASSANDRA_REPLICATION("RETROSPECT_CASSANDRA_REPLICATION", "1", "Cassandra store: replication when it creates the keyspace, 3 (SimpleStrategy) or dc1:3,dc2:3 (NetworkTopologyStrategy)"),
+    CASSANDRA_MAX_PENDING_WRITES("RETROSPECT_CASSANDRA_MAX_PENDING_WRITES", "20000", "Cassandra store: spans and batches accepted but not yet stored; beyond it ingest answers 503"),
+    CASSANDRA_MANAGE_SCHEMA("RETROSPECT_CASSANDRA_MANAGE_SCHEMA", "true", "Cassandra store: create and migrate keyspace and tables at start; false when operators manage the schema"),
+    CASSANDRA_USERNAME("RETROSPECT_CASSANDRA_USERNAME", "", "Cassandra store: user, for clusters with authentication"),
+    CASSANDRA_PASSWORD("RETROSPECT_CASSANDRA_PASSWORD", "", "Cassandra store: password of that user"),
+    UI_USER("RETROSPECT_UI_USER", "", "user for the UI, query API and /metrics (HTTP Basic); set with RETROSPECT_UI_PASSWORD"),
+    UI_PASSWORD("RETROSPECT_UI_PASSWORD", "", "password of RETROSPECT_UI_USER"),
+    API_TOKEN("RETROSPECT_API_TOKEN", "", "token for the UI, query API and /metrics (Authorization: Bearer); without it or a user, the UI port listens on loopback only"),
+    INGEST_KEYS("RETROSPECT_INGEST_KEYS", "", "comma-separated write-only keys browsers send to /v1/replay and /v1/traces on the UI port (?key= or X-Retrospect-Key); when set, requests without one get 401"),
+    OTLP_TOKEN("RETROSPECT_OTLP_TOKEN", "", "when set, OTLP ingest on the OTLP ports requires Authorization: Bearer with this token (gRPC: the same metadata)"),
+    WRITE_QUEUE("RETROSPECT_WRITE_QUEUE", "20000", "embedded store: spans and replay batches waiting for the disk; past it ingest gets 503 with Retry-After"),
+    MAX_INGEST_IN_FLIGHT("RETROSPECT_MAX_INGEST_IN_FLIGHT", "64", "ingest requests read and decoded at once, all ports together; past it ingest gets 429 with Retry-After");
 
     public final String env;
     public final String defaultValue;
@@ -108,7 +127,53 @@ public record ServerConfig(
         origins(values),
         maxRequest,
         maxDecompressed,
-        Map.copyOf(values));
+        Map.copyOf(values),
+        access(values),
+        (int) intIn(Setting.WRITE_QUEUE, values, 1, 10_000_000),
+        (int) intIn(Setting.MAX_INGEST_IN_FLIGHT, values, 1, 100_000));
+  }
+
+  /**
+   * Who may read and who may write. Empty strings and lists mean "not configured".
+   *
+   * @param ingestKeys write-only keys for browser ingest on the UI port; they never grant reads
+   * @param otlpToken bearer token for the OTLP ports
+   */
+  public record Access(String uiUser, String uiPassword, String apiToken, List<String> ingestKeys, String otlpToken) {
+    public Access {
+      ingestKeys = List.copyOf(ingestKeys);
+    }
+
+    /** True when reads need credentials: a user and password or a token is configured. */
+    public boolean readsProtected() {
+      return !uiUser.isEmpty() || !apiToken.isEmpty();
+    }
+  }
+
+  /**
+   * Where the UI port listens: the configured address, unless that reaches other machines and no
+   * read credentials are configured, in which case loopback only (customers' sessions are never
+   * served to the network without credentials).
+   */
+  public InetAddress uiBindAddress() {
+    if (access.readsProtected() || bindAddress.isLoopbackAddress()) return bindAddress;
+    return InetAddress.getLoopbackAddress();
+  }
+
+  private static Access access(Map<String, String> values) {
+    String user = values.get(Setting.UI_USER.env);
+    String password = values.get(Setting.UI_PASSWORD.env);
+    if (user.isEmpty() != password.isEmpty()) {
+      Setting missing = user.isEmpty() ? Setting.UI_USER : Setting.UI_PASSWORD;
+      throw new ConfigException(missing.env + " (" + missing.flag() + ") must be set too: "
+          + Setting.UI_USER.env + " and " + Setting.UI_PASSWORD.env + " go together");
+    }
+    if (user.contains(":")) throw invalid(Setting.UI_USER, values, "must not contain ':' (HTTP Basic separates user and password with it)");
+    List<String> keys = Arrays.stream(values.get(Setting.INGEST_KEYS.env).split(","))
+        .map(String::trim)
+        .filter(k -> !k.isEmpty())
+        .toList();
+    return new Access(user, password, values.get(Setting.API_TOKEN.env), keys, values.get(Setting.OTLP_TOKEN.env));
   }
 
   /** The value of a setting as given (or its default). */

@@ -10,8 +10,8 @@ import com.linecorp.armeria.server.file.HttpFile;
 
 /**
  * The web UI: files from the classpath folder {@code /ui/} (the React build is packed there), with
- * every other GET answered by {@code index.html} so that the app's own routes (such as
- * {@code /sessions/…}) load. Armeria's FileService normalizes paths and refuses {@code ..}, so no
+ * every other GET of a path without a file extension answered by {@code index.html} so that the
+ * app's own routes (such as {@code /sessions/…}) load. Armeria's FileService normalizes paths and refuses {@code ..}, so no
  * request reaches a file outside that folder. Without a UI build, {@code /} says so.
  */
 final class StaticUi {
@@ -20,17 +20,24 @@ final class StaticUi {
   private StaticUi() {}
 
   static HttpService service() {
-    ClassLoader loader = StaticUi.class.getClassLoader();
+    return service(StaticUi.class.getClassLoader());
+  }
+
+  /** The UI found under {@code ui/} of this class loader. */
+  static HttpService service(ClassLoader loader) {
     if (loader.getResource(FOLDER + "/index.html") == null) return notBuilt();
     HttpService index = HttpFile.of(loader, FOLDER + "/index.html").asService();
-    HttpService files = FileService.builder(loader, FOLDER).build();
+    FileService files = FileService.builder(loader, FOLDER).build();
     HttpService spaFallback = (ctx, req) -> {
       if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
         return HttpResponse.of(HttpStatus.METHOD_NOT_ALLOWED);
       }
+      // A missing file (a stale asset name) is a 404, not the app: only app routes have no dot.
+      String last = ctx.path().substring(ctx.path().lastIndexOf('/') + 1);
+      if (last.contains(".")) return HttpResponse.of(HttpStatus.NOT_FOUND);
       return index.serve(ctx, req);
     };
-    return ((FileService) files).orElse(spaFallback);
+    return files.orElse(spaFallback);
   }
 
   private static HttpService notBuilt() {

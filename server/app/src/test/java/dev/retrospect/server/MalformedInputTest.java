@@ -15,36 +15,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile and broken input on every endpoint: each gets a clear 4xx (or a partial success that
  * says why), and the server stays healthy and keeps its data.
  */
-class MalformedInputTest {
+class MalformedInputTest extends RunningServer {
   static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
   static final String SESSION = "5e55105e55105e55105e55105e55105e";
 
-  @TempDir static Path dataDir;
-  static TestServer server;
-
   @BeforeAll
-  static void start() {
-    server = new TestServer(dataDir);
+  static void storeASentinel() {
     HttpResponse<String> r = postOtlpJson(server.otlpHttp(), OtlpJson.request(OtlpJson.span(TRACE, "00f067aa0ba902b7", "sentinel")));
     assertThat(r.statusCode()).isEqualTo(200);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @AfterEach

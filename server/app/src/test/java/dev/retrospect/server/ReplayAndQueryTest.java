@@ -12,31 +12,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Replay ingest from a browser agent's point of view, and the session, chapter and event queries. */
-class ReplayAndQueryTest {
+class ReplayAndQueryTest extends RunningServer {
   static final String SESSION = "5e55105e55105e55105e55105e55105e";
   static final String CHAPTER = "c4a97e12c4a97e12c4a97e12c4a97e12";
   static final String TRACE = "7ace7ace7ace7ace7ace7ace7ace7ace";
   /** Epoch milliseconds of the session's first event. */
   static final long T0 = 1_764_150_000_000L;
 
-  @TempDir static Path dataDir;
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = new TestServer(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void retriedBatchIsAcceptedAgainAndStoredOnce() {
@@ -153,10 +139,18 @@ class ReplayAndQueryTest {
   }
 
   @Test
-  void rootSaysTheUiIsNotBuiltAndLinksTheApi() {
+  void rootServesTheUiWithDeepLinksFallingBackToItOrSaysItIsNotBuilt() {
     HttpResponse<String> root = server.get("/");
     assertThat(root.statusCode()).isEqualTo(200);
-    assertThat(root.body()).contains("not built").contains("/api/services");
+    // The UI module is packed only when npm ran (mvn -Dui.skip packs nothing); both cases must help.
+    if (getClass().getClassLoader().getResource("ui/index.html") != null) {
+      assertThat(root.body()).contains("<div id=\"root\">");
+      HttpResponse<String> deepLink = server.get("/sessions/" + "ab".repeat(16));
+      assertThat(deepLink.statusCode()).isEqualTo(200);
+      assertThat(deepLink.body()).isEqualTo(root.body());
+    } else {
+      assertThat(root.body()).contains("not built").contains("/api/services");
+    }
   }
 
   @Test

@@ -19,36 +19,26 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OpenTelemetry Java SDK's own OTLP exporters send a span with a JSON request body to a
  * running server; the span is then found by a word of that body and by its trace id.
  */
-class SdkExportersTest {
-  @TempDir static Path dataDir;
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = new TestServer(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class SdkExportersTest extends RunningServer {
 
   @Test
   void spanSentOverOtlpGrpcIsFoundByBodyWordAndTraceId() {
     SpanExporter exporter = OtlpGrpcSpanExporter.builder().setEndpoint(server.otlpGrpc()).build();
     assertFoundAfterExport(exporter, "grpcbuyer", "grpc");
+  }
+
+  @Test
+  void spanSentOverOtlpGrpcWithGzipIsFound() {
+    SpanExporter exporter = OtlpGrpcSpanExporter.builder().setEndpoint(server.otlpGrpc()).setCompression("gzip").build();
+    assertFoundAfterExport(exporter, "grpczipbuyer", "grpc gzip");
   }
 
   @Test

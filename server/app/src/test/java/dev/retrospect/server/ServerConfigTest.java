@@ -43,4 +43,21 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--port=1"))
         .hasMessageStartingWith("unknown argument --port=1");
   }
+
+  @Test
+  void accessSettingsAreReadAndAUserNeedsAPassword() {
+    ServerConfig c = ServerConfig.from(Map.of("RETROSPECT_INGEST_KEYS", " pk_a, ,pk_b ", "RETROSPECT_OTLP_TOKEN", "t"),
+        "--ui-user=ada", "--ui-password=pw", "--write-queue=100", "--max-ingest-in-flight=4");
+    assertThat(c.access().ingestKeys()).containsExactly("pk_a", "pk_b");
+    assertThat(c.access().readsProtected()).isTrue();
+    assertThat(c.access().otlpToken()).isEqualTo("t");
+    assertThat(List.of(c.writeQueue(), c.maxIngestInFlight())).containsExactly(100, 4);
+    assertThat(ServerConfig.from(Map.of()).access().readsProtected()).isFalse();
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--ui-user=ada"))
+        .hasMessageStartingWith("RETROSPECT_UI_PASSWORD (--ui-password) must be set too");
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--ui-user=a:b", "--ui-password=x"))
+        .hasMessageContaining("must not contain ':'");
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--max-ingest-in-flight=0"))
+        .hasMessageContaining("RETROSPECT_MAX_INGEST_IN_FLIGHT");
+  }
 }

@@ -2,6 +2,7 @@ package dev.retrospect.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retrospect.core.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -24,6 +26,20 @@ public final class TestServer implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   public TestServer(Path dataDir, String... flags) {
+    this(dataDir, null, Clock.systemUTC(), flags);
+  }
+
+  /** A server whose retention purge takes "now" from this clock. */
+  public TestServer(Path dataDir, Clock clock, String... flags) {
+    this(dataDir, null, clock, flags);
+  }
+
+  /** A server on the given store instead of the one the configuration names. */
+  public TestServer(Path dataDir, Storage storage, String... flags) {
+    this(dataDir, storage, Clock.systemUTC(), flags);
+  }
+
+  private TestServer(Path dataDir, Storage storage, Clock clock, String... flags) {
     this.dataDir = dataDir;
     String[] args = new String[flags.length + 4];
     args[0] = "--data-dir=" + dataDir;
@@ -32,7 +48,7 @@ public final class TestServer implements AutoCloseable {
     args[3] = "--otlp-grpc-port=0";
     System.arraycopy(flags, 0, args, 4, flags.length);
     ServerConfig config = ServerConfig.from(Map.of(), args);
-    server = RetrospectServer.start(config, StorageFactory.open(config));
+    server = RetrospectServer.start(config, storage != null ? storage : StorageFactory.open(config), clock);
   }
 
   public String ui() {

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.retrospect.core.Chapter;
@@ -26,6 +28,7 @@ import dev.retrospect.core.StorageOverloadedException;
 import dev.retrospect.server.IngestMetrics;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,10 +183,9 @@ public final class QueryApi {
   }
 
   /** A GET-only service that runs the handler off the event loop and maps its errors. */
-  private static com.linecorp.armeria.server.HttpService get(Function<ServiceRequestContext, HttpResponse> handler) {
+  private static HttpService get(Function<ServiceRequestContext, HttpResponse> handler) {
     return (ctx, req) -> {
-      if (req.method() != com.linecorp.armeria.common.HttpMethod.GET
-          && req.method() != com.linecorp.armeria.common.HttpMethod.HEAD) {
+      if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
         return error(HttpStatus.METHOD_NOT_ALLOWED, req.method() + " is not allowed here; use GET");
       }
       return HttpResponse.of(CompletableFuture
@@ -193,7 +195,7 @@ public final class QueryApi {
   }
 
   private static HttpResponse failure(Throwable error) {
-    Throwable e = error.getCause() != null && error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (e instanceof BadParameterException || e instanceof InvalidInputException) {
       return error(HttpStatus.BAD_REQUEST, e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.retrospect.server.ingest;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.retrospect.server.IngestMetrics;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -25,7 +26,8 @@ public final class OtlpGrpcService extends TraceServiceGrpc.TraceServiceImplBase
   @Override
   public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> responses) {
     DecodedSpans decoded = OtlpSpanMapper.map(request, new OtlpSpanMapper.Rejections());
-    ingest.write(decoded).whenComplete((done, error) -> {
+    // The store completes its futures on its single writer thread: answer from the event loop.
+    ingest.write(decoded).whenCompleteAsync((done, error) -> {
       if (error != null) {
         IngestFailure failure = IngestFailure.of(error, metrics);
         Status status = switch (failure.status().code()) {
@@ -39,6 +41,6 @@ public final class OtlpGrpcService extends TraceServiceGrpc.TraceServiceImplBase
       }
       responses.onNext(done.response());
       responses.onCompleted();
-    });
+    }, ServiceRequestContext.current().eventLoop());
   }
 }

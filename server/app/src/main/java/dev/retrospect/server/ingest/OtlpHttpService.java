@@ -9,7 +9,6 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.AbstractHttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.retrospect.core.InvalidInputException;
 import dev.retrospect.server.IngestMetrics;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -54,7 +53,8 @@ public final class OtlpHttpService extends AbstractHttpService {
     CompletableFuture<HttpResponse> response = req.aggregate()
         .thenApplyAsync(body -> decode(body, gzip, json), ctx.blockingTaskExecutor())
         .thenCompose(ingest::write)
-        .thenApply(done -> success(done, json))
+        // The store completes its futures on its single writer thread: answer from the event loop.
+        .thenApplyAsync(done -> success(done, json), ctx.eventLoop())
         .exceptionally(e -> IngestResponses.failure(IngestFailure.of(e, metrics), json));
     return HttpResponse.of(response);
   }
@@ -67,11 +67,7 @@ public final class OtlpHttpService extends AbstractHttpService {
     if (json) {
       request = OtlpJsonDecoder.decode(bytes, rejections);
     } else {
-      try {
-        request = ExportTraceServiceRequest.parseFrom(bytes);
-      } catch (InvalidProtocolBufferException e) {
-        throw new InvalidInputException("body is not an OTLP protobuf trace request: " + e.getMessage());
-      }
+      request = OtlpProtobuf.decode(bytes);
     }
     return OtlpSpanMapper.map(request, rejections);
   }

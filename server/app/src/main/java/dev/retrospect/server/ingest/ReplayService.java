@@ -50,8 +50,9 @@ public final class ReplayService extends AbstractHttpService {
           return ReplayBatchDecoder.decode(bytes);
         }, ctx.blockingTaskExecutor())
         .thenCompose(this::write)
-        .thenApply(batch -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
-            JsonNodeFactory.instance.objectNode().put("accepted", batch.eventCount()).toString()))
+        // The store completes its futures on its single writer thread: answer from the event loop.
+        .thenApplyAsync(batch -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
+            JsonNodeFactory.instance.objectNode().put("accepted", batch.eventCount()).toString()), ctx.eventLoop())
         .exceptionally(e -> IngestResponses.failure(IngestFailure.of(e, metrics), true));
     return HttpResponse.of(response);
   }

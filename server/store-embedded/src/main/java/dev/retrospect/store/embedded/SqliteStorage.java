@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.logging.Logger;
 
 /**
  * The embedded store: one SQLite database in WAL mode inside a data directory. Writes go through
@@ -44,6 +45,9 @@ public final class SqliteStorage implements Storage {
   static final String FILE_NAME = "retrospect.db";
   private static final int READERS = 4;
   private static final int PURGE_CHUNK = 10_000;
+  /** Tries of the WAL truncation after a purge, 50 ms apart. */
+  private static final int CHECKPOINT_ATTEMPTS = 100;
+  private static final Logger LOG = Logger.getLogger(SqliteStorage.class.getName());
   private static final String SESSION_SELECT =
       "SELECT s.session_id, s.first_seen_us, s.last_seen_us, s.service, s.user_agent, s.entry_url,"
           + " s.user_id, s.user_email,"
@@ -384,14 +388,32 @@ public final class SqliteStorage implements Storage {
     }
     await(writer.submitMaintenance(write(1, tx -> tx.deleteReplayBefore(micros))));
     await(writer.submitMaintenance(write(1, WriteTransaction::reclaimFreePages)));
-    // The file shrinks only once the WAL holding the vacuumed pages is checkpointed.
-    readers.read(
-        r -> {
-          try (ResultSet rs = r.prepare("PRAGMA wal_checkpoint(TRUNCATE)").executeQuery()) {
-            return rs.next();
-          }
-        });
+    truncateWal();
     return deleted;
+  }
+
+  /**
+   * The file shrinks only once the WAL holding the vacuumed pages is checkpointed. A TRUNCATE
+   * checkpoint gives up at once (busy = 1) while a reader is still on an older snapshot or the
+   * writer is committing, so it is retried for a while rather than leaving the WAL at full size.
+   */
+  private void truncateWal() {
+    for (int attempt = 0; attempt < CHECKPOINT_ATTEMPTS; attempt++) {
+      boolean busy = readers.read(
+          r -> {
+            try (ResultSet rs = r.prepare("PRAGMA wal_checkpoint(TRUNCATE)").executeQuery()) {
+              return rs.next() && rs.getInt(1) != 0;
+            }
+          });
+      if (!busy) return;
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    LOG.warning("retention: the WAL could not be truncated (readers busy); it shrinks at the next purge");
   }
 
   private interface TransactionStep {

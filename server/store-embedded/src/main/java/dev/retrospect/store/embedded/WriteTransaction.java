@@ -165,6 +165,9 @@ final class WriteTransaction implements AutoCloseable {
     try (ResultSet r = selectChapter.executeQuery()) {
       if (r.next()) {
         Chapter stored = ChapterColumns.read(r);
+        // A chapter belongs to the session that reported it first: a batch of another session
+        // naming the same chapter id (forged, since ids are random) must not move or alter it.
+        if (!stored.sessionId().equals(incoming.sessionId())) return;
         long storedSeq = r.getLong(12);
         merged = reportSeq >= storedSeq ? stored.mergedWith(incoming) : incoming.mergedWith(stored);
         seq = Math.max(reportSeq, storedSeq);

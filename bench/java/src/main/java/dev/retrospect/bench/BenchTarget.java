@@ -1,0 +1,43 @@
+package dev.retrospect.bench;
+
+import java.net.URI;
+import java.util.List;
+
+/** A trace server under test, started by the benchmark as a child process. */
+public interface BenchTarget extends AutoCloseable {
+
+  /** For the results table, e.g. {@code Retrospect (embedded)}. */
+  String name();
+
+  /** Starts the server on a fresh store and waits until it is healthy. */
+  void start();
+
+  ServerProcess process();
+
+  URI ingestUri();
+
+  String contentType();
+
+  byte[] encode(List<CheckoutTrace> traces);
+
+  /** Searches the way a user looking for this customer would; returns the spans of {@code traceId} found. */
+  int spansFoundByEmail(String email, String traceId);
+
+  /** Whether {@link #spansFoundByWord} works: Zipkin matches whole tag values only. */
+  boolean searchesWords();
+
+  /** Free-text search for one word; returns the spans of {@code traceId} found. */
+  int spansFoundByWord(String word, String traceId);
+
+  /** Fetches the trace by id; returns how many spans came back. */
+  int traceSpans(String traceId);
+
+  /** Searches server errors (5xx) that started in the window; returns how many spans came back. */
+  int errorSpansIn(long fromMicros, long toMicros);
+
+  /** The server's own counters about received and stored spans, as it reports them. */
+  String counters();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,158 @@
+package dev.retrospect.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Ingest benchmark: the same pre-built checkout traces are posted to each target in turn (never
+ * two at once), each started fresh as a child process with the same heap, connections and time
+ * limit. Afterwards it checks what each actually stored by looking up randomly sampled
+ * acknowledged traces by their customer's email, and prints the figures side by side.
+ */
+public final class IngestBenchmark {
+  private static final Set<String> OPTIONS = union(BenchOptions.COMMON,
+      Set.of("duration", "max-spans", "samples", "settle"));
+
+  public static void main(String[] args) throws IOException {
+    BenchOptions options = new BenchOptions(args, OPTIONS);
+    int spansPerRequest = options.integer("spans-per-request", 100);
+    if (spansPerRequest % CheckoutTraceGenerator.SPANS_PER_TRACE != 0) {
+      throw new IllegalArgumentException("--spans-per-request must be a multiple of 5");
+    }
+    int tracesPerBatch = spansPerRequest / CheckoutTraceGenerator.SPANS_PER_TRACE;
+    int batches = options.integer("max-spans", 2_000_000) / spansPerRequest;
+    int connections = options.integer("connections", 8);
+    Duration duration = options.seconds("duration", 60);
+    int samples = options.integer("samples", 50);
+    Duration settle = options.seconds("settle", 5);
+    String runTag = Long.toString(System.currentTimeMillis() / 1000, 36);
+    Path workDir = options.path("work-dir", "bench/target/ingest-" + runTag).toAbsolutePath();
+    Files.createDirectories(workDir);
+    // Traces start 100 µs apart and all lie in the recent past, so default query windows hold them.
+    long step = 100;
+    CheckoutTraceGenerator generator = new CheckoutTraceGenerator(runTag,
+        System.currentTimeMillis() * 1000 - (long) batches * tracesPerBatch * step - 60_000_000L, step);
+
+    System.out.println("# Ingest benchmark");
+    System.out.println(Machine.describe());
+    System.out.printf("%d connections, %d spans per request (%d traces of 5), at most %s or %,d spans,"
+        + " heap %s (Zipkin %s), store %s, %d sampled lookups; work dir %s%n", connections,
+        spansPerRequest, tracesPerBatch, duration, (long) batches * spansPerRequest,
+        options.string("heap", "384m"), options.string("zipkin-heap", options.string("heap", "384m")),
+        options.string("store", "embedded"), samples, workDir);
+
+    Map<String, IngestReport> reports = new LinkedHashMap<>();
+    for (BenchTarget target : options.targets(workDir, runTag)) {
+      System.out.printf("%n## %s: pre-building %,d request bodies...%n", target.name(), batches);
+      byte[][] bodies = new byte[batches][];
+      IntStream.range(0, batches).parallel().forEach(b ->
+          bodies[b] = target.encode(batch(generator, b, tracesPerBatch)));
+      long bytes = 0;
+      for (byte[] body : bodies) bytes += body.length;
+      System.out.printf("%,d bodies, %.1f MB, %.0f bytes per span%n", batches, bytes / 1e6,
+          bytes / (double) batches / spansPerRequest);
+      try (target) {
+        target.start();
+        System.out.printf("started pid %d; %s; posting for up to %s...%n", target.process().pid(),
+            Machine.loadAverage(), duration);
+        double cpuBefore = target.process().cpu().seconds();
+        IngestLoad.Result load = IngestLoad.run(target.ingestUri(), target.contentType(),
+            b -> bodies[b], batches, spansPerRequest, connections, duration);
+        double cpuSeconds = target.process().cpu().seconds() - cpuBefore;
+        ProcessMemory memory = target.process().memory();
+        long peak = memory.peakResidentBytes();
+        long end = memory.residentBytes();
+        boolean alive = target.process().isAlive();
+        System.out.println("after the load: " + Machine.loadAverage());
+        System.out.printf("sent %,d requests in %.1f s: %,d acknowledged, %,d 429, %,d 503, %,d failed%s%n",
+            load.sent(), load.seconds(), load.acknowledgedBatches(), load.count(429), load.count(503),
+            load.failed(), load.errors().isEmpty() ? "" : " " + load.errors());
+        ServerProcess.sleep(settle.toMillis());
+        Lookups lookups = alive ? sample(target, generator, load, tracesPerBatch, samples,
+            new Random(options.integer("seed", 42))) : Lookups.NONE;
+        String counters = alive ? target.counters() : "process died";
+        IngestReport report = new IngestReport(load, cpuSeconds, peak, end, lookups, counters,
+            alive);
+        reports.put(target.name(), report);
+        report.print(System.out);
+      }
+      deleteRecursively(workDir.resolve("retrospect-data"));
+    }
+    IngestReport.printTable(System.out, reports);
+  }
+
+  static List<CheckoutTrace> batch(CheckoutTraceGenerator generator, int batch, int tracesPerBatch) {
+    List<CheckoutTrace> traces = new ArrayList<>(tracesPerBatch);
+    for (int t = 0; t < tracesPerBatch; t++) traces.add(generator.trace(batch * tracesPerBatch + t));
+    return traces;
+  }
+
+  /** Results of looking up sampled acknowledged traces by email. */
+  record Lookups(int sampled, int complete, int partial, int errors, String firstError,
+      long[] nanos) {
+    static final Lookups NONE = new Lookups(0, 0, 0, 0, null, new long[0]);
+
+    /** Of the lookups that got an answer: a lookup that failed (timed out) says nothing either way. */
+    double completeFraction() {
+      return sampled == errors ? 0 : complete / (double) (sampled - errors);
+    }
+  }
+
+  static Lookups sample(BenchTarget target, CheckoutTraceGenerator generator, IngestLoad.Result load,
+      int tracesPerBatch, int samples, Random random) {
+    List<Integer> acknowledged = new ArrayList<>();
+    for (int b = 0; b < load.status().length; b++) if (load.acknowledged(b)) acknowledged.add(b);
+    java.util.Collections.shuffle(acknowledged, random);
+    int n = Math.min(samples, acknowledged.size());
+    long[] nanos = new long[n];
+    int complete = 0;
+    int partial = 0;
+    int errors = 0;
+    String firstError = null;
+    for (int i = 0; i < n; i++) {
+      CheckoutTrace trace = generator.trace(acknowledged.get(i) * tracesPerBatch
+          + random.nextInt(tracesPerBatch));
+      long start = System.nanoTime();
+      try {
+        int found = target.spansFoundByEmail(trace.email(), trace.traceId());
+        if (found >= CheckoutTraceGenerator.SPANS_PER_TRACE) complete++;
+        else if (found > 0) partial++;
+      } catch (RuntimeException e) {
+        errors++;
+        if (firstError == null) firstError = e.getMessage();
+      }
+      nanos[i] = System.nanoTime() - start;
+    }
+    return new Lookups(n, complete, partial, errors, firstError, nanos);
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+
+  static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+}

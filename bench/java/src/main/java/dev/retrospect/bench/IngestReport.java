@@ -1,0 +1,78 @@
+package dev.retrospect.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/** What one target did under the ingest load, and the side-by-side table of all targets. */
+record IngestReport(IngestLoad.Result load, double cpuSeconds, long peakRssBytes, long endRssBytes,
+    IngestBenchmark.Lookups lookups, String counters, boolean survived) {
+
+  double acknowledgedSpansPerSecond() {
+    return load.acknowledgedSpans() / load.seconds();
+  }
+
+  /** Acknowledged spans times the share of sampled acknowledged traces found complete. */
+  double storedSpans() {
+    return load.acknowledgedSpans() * lookups.completeFraction();
+  }
+
+  double storedSpansPerSecond() {
+    return storedSpans() / load.seconds();
+  }
+
+  /** Stored spans per CPU-second the server used during the load: less sensitive to other load on the machine. */
+  double storedSpansPerCpuSecond() {
+    return storedSpans() / cpuSeconds;
+  }
+
+  void print(PrintStream out) {
+    LatencySummary ack = load.acknowledgementLatency();
+    out.printf("acknowledged %,d spans = %,.0f spans/s; acknowledgement latency %s%n",
+        load.acknowledgedSpans(), acknowledgedSpansPerSecond(), ack);
+    out.printf("server CPU time during the load %.1f s (%.2f cores on average)%n", cpuSeconds,
+        cpuSeconds / load.seconds());
+    out.printf("peak RSS (VmHWM) %.0f MB, RSS at end %.0f MB%s%n", peakRssBytes / 1048576.0,
+        endRssBytes / 1048576.0, survived ? "" : "; THE SERVER PROCESS DIED");
+    out.printf("sampled %d acknowledged traces by email: %d complete, %d partial, %d missing,"
+        + " %d lookups failed%s; lookup %s%n", lookups.sampled(), lookups.complete(),
+        lookups.partial(), lookups.sampled() - lookups.complete() - lookups.partial()
+            - lookups.errors(), lookups.errors(),
+        lookups.firstError() == null ? "" : " (" + lookups.firstError() + ")",
+        LatencySummary.ofNanos(lookups.nanos()));
+    out.printf("stored (estimated from the sample) %,.0f spans = %,.0f spans/s%n", storedSpans(),
+        storedSpansPerSecond());
+    out.printf("server counters: %s%n", counters);
+  }
+
+  static void printTable(PrintStream out, Map<String, IngestReport> reports) {
+    out.println();
+    out.println("## Side by side");
+    out.println();
+    new MarkdownTable<>(out, reports)
+        .row("run time (s)", r -> String.format("%.1f", r.load().seconds()))
+        .row("requests sent", r -> String.format("%,d", r.load().sent()))
+        .row("acknowledged spans/s", r -> String.format("%,.0f", r.acknowledgedSpansPerSecond()))
+        .row("ack latency p50 / p99 (ms)", r -> MarkdownTable.p50p99(r.load().acknowledgementLatency()))
+        .row("rejected 429 / 503, failed", r -> String.format("%,d / %,d, %,d",
+            r.load().count(429), r.load().count(503), r.load().failed()))
+        .row("sampled traces found complete", r -> String.format("%d / %d",
+            r.lookups().complete(), r.lookups().sampled()))
+        .row("stored spans (est.)", r -> String.format("%,.0f", r.storedSpans()))
+        .row("stored spans/s", r -> String.format("%,.0f", r.storedSpansPerSecond()))
+        .row("server CPU during load (s)", r -> String.format("%.1f", r.cpuSeconds()))
+        .row("stored spans per server CPU-second", r -> String.format("%,.0f", r.storedSpansPerCpuSecond()))
+        .row("email lookup p50 / p99 (ms)", r -> MarkdownTable.p50p99(LatencySummary.ofNanos(r.lookups().nanos())))
+        .row("peak RSS (MB)", r -> String.format("%.0f", r.peakRssBytes() / 1048576.0));
+    List<String> names = MarkdownTable.names(reports);
+    for (String other : names.subList(Math.min(1, names.size()), names.size())) {
+      IngestReport first = reports.get(names.get(0));
+      IngestReport second = reports.get(other);
+      out.printf("%nratio %s / %s: stored spans/s %.2f, acknowledged spans/s %.2f,"
+          + " stored spans per server CPU-second %.2f%n", names.get(0), other,
+          first.storedSpansPerSecond() / second.storedSpansPerSecond(),
+          first.acknowledgedSpansPerSecond() / second.acknowledgedSpansPerSecond(),
+          first.storedSpansPerCpuSecond() / second.storedSpansPerCpuSecond());
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.retrospect.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Overload: a server with a tiny write queue and in-flight limit, flooded by many concurrent OTLP
+ * posts, sheds the excess with 429/503 and Retry-After, stays healthy throughout, stores every span
+ * it acknowledged, and takes new writes as soon as the flood stops.
+ */
+class OverloadTest {
+  private static final int CLIENTS = 48;
+  private static final int SPANS_PER_REQUEST = 100;
+  private static final Duration FLOOD = Duration.ofSeconds(4);
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Test
+  void floodIsShedWith429Or503WhileHealthStaysUpAndNothingAcknowledgedIsLost(@TempDir Path dataDir) throws Exception {
+    try (TestServer server = new TestServer(dataDir, "--write-queue=300", "--max-ingest-in-flight=8")) {
+      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      AtomicInteger shed = new AtomicInteger();
+      AtomicInteger shedWithoutRetryAfter = new AtomicInteger();
+      AtomicInteger otherAnswers = new AtomicInteger();
+      AtomicInteger unhealthy = new AtomicInteger();
+      AtomicInteger healthChecks = new AtomicInteger();
+      AtomicInteger clientsRunning = new AtomicInteger(CLIENTS);
+
+      ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
+      pool.submit(() -> {
+        while (clientsRunning.get() > 0) {
+          healthChecks.incrementAndGet();
+          if (server.get("/health").statusCode() != 200) unhealthy.incrementAndGet();
+          sleep(100);
+        }
+      });
+      long end = System.nanoTime() + FLOOD.toNanos();
+      List<Future<Void>> clients = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        int client = c;
+        clients.add(pool.submit(() -> {
+          try {
+            flood(server, client, end, acknowledged, shed, shedWithoutRetryAfter, otherAnswers);
+          } finally {
+            clientsRunning.decrementAndGet();
+          }
+          return null;
+        }));
+      }
+      pool.shutdown();
+      assertThat(pool.awaitTermination(FLOOD.toSeconds() + 60, TimeUnit.SECONDS)).isTrue();
+      for (Future<Void> f : clients) f.get(); // a client's failure (a dropped connection) fails the test
+
+      System.out.printf("overload: acknowledged %d spans, shed %d requests, %d health checks during the flood%n",
+          acknowledged.size(), shed.get(), healthChecks.get());
+      assertThat(shed.get()).as("requests answered 429/503").isGreaterThan(0);
+      assertThat(shedWithoutRetryAfter.get()).as("429/503 answers without Retry-After").isZero();
+      assertThat(otherAnswers.get()).as("answers other than 200/429/503").isZero();
+      assertThat(unhealthy.get()).as("/health answers other than 200 during the flood").isZero();
+      assertThat(acknowledged).isNotEmpty();
+
+      assertThat(server.get("/health").statusCode()).isEqualTo(200);
+      Set<String> lost = new HashSet<>(acknowledged);
+      lost.removeAll(storedSpanIds(server));
+      assertThat(lost).as("acknowledged spans not stored").isEmpty();
+
+      ExportTraceServiceRequest after = batch(CLIENTS, 0);
+      HttpResponse<Void> r = post(server.otlpHttp(), after.toByteArray());
+      assertThat(r.statusCode()).as("a write after the flood").isEqualTo(200);
+    }
+  }
+
+  private void flood(TestServer server, int client, long end, Set<String> acknowledged, AtomicInteger shed,
+      AtomicInteger shedWithoutRetryAfter, AtomicInteger otherAnswers) {
+    for (int request = 0; System.nanoTime() < end; request++) {
+      ExportTraceServiceRequest batch = batch(client, request);
+      HttpResponse<Void> r = post(server.otlpHttp(), batch.toByteArray());
+      if (r == null) return;
+      if (r.statusCode() == 200) {
+        batch.getResourceSpans(0).getScopeSpans(0).getSpansList()
+            .forEach(s -> acknowledged.add(HexFormat.of().formatHex(s.getSpanId().toByteArray())));
+      } else if (r.statusCode() == 429 || r.statusCode() == 503) {
+        shed.incrementAndGet();
+        if (r.headers().firstValue("retry-after").isEmpty()) shedWithoutRetryAfter.incrementAndGet();
+      } else {
+        otherAnswers.incrementAndGet();
+      }
+    }
+  }
+
+  private HttpResponse<Void> post(String base, byte[] body) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/traces"))
+          .header("Content-Type", "application/x-protobuf")
+          .timeout(Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      throw new AssertionError("the server dropped a connection under load", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static Set<String> storedSpanIds(TestServer server) {
+    Set<String> ids = new HashSet<>();
+    String cursor = null;
+    do {
+      JsonNode page = server.getJson("/api/spans?service=flood&limit=1000"
+          + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+      page.get("spans").forEach(s -> ids.add(s.get("spanId").asText()));
+      cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+    } while (cursor != null);
+    return ids;
+  }
+
+  /** One trace of SPANS_PER_REQUEST spans; ids encode client and request so that all are distinct. */
+  private static ExportTraceServiceRequest batch(int client, int request) {
+    ByteBuffer traceId = ByteBuffer.allocate(16).putLong(0x666c6f6f64000000L | client).putLong(request + 1L);
+    ScopeSpans.Builder scope = ScopeSpans.newBuilder();
+    long start = System.currentTimeMillis() * 1_000_000L;
+    for (int i = 0; i < SPANS_PER_REQUEST; i++) {
+      ByteBuffer spanId = ByteBuffer.allocate(8).putShort((short) (client + 1)).putInt(request).putShort((short) i);
+      scope.addSpans(Span.newBuilder()
+          .setTraceId(ByteString.copyFrom(traceId.array()))
+          .setSpanId(ByteString.copyFrom(spanId.array()))
+          .setName("GET /flood/" + i)
+          .setKind(Span.SpanKind.SPAN_KIND_SERVER)
+          .setStartTimeUnixNano(start)
+          .setEndTimeUnixNano(start + 1_000_000)
+          .addAttributes(KeyValue.newBuilder().setKey("http.request.body")
+              .setValue(AnyValue.newBuilder().setStringValue("{\"email\":\"c" + client + "r" + request + "@example.com\"}"))));
+    }
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder()
+            .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
+                .setValue(AnyValue.newBuilder().setStringValue("flood"))))
+            .addScopeSpans(scope))
+        .build();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

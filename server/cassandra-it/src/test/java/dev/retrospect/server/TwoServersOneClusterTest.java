@@ -1,0 +1,121 @@
+package dev.retrospect.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retrospect.contract.TestData;
+import dev.retrospect.store.cassandra.CassandraConfig;
+import dev.retrospect.store.cassandra.CassandraNode;
+import dev.retrospect.store.cassandra.CassandraNodeExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Scale-out: two stateless Retrospect servers on different ports, one Cassandra keyspace. What is
+ * written through one (OTLP spans, replay batches) is found through the other, linked. The servers
+ * are configured as a user would (RETROSPECT_STORAGE=cassandra) and open the store through the
+ * server's own StorageFactory, hence this package.
+ */
+@ExtendWith(CassandraNodeExtension.class)
+class TwoServersOneClusterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  static RetrospectServer first;
+  static RetrospectServer second;
+
+  @BeforeAll
+  static void start(CassandraNode node) {
+    CassandraConfig config = node.config("servers");
+    first = server(config);
+    second = server(config);
+  }
+
+  private static RetrospectServer server(CassandraConfig config) {
+    ServerConfig settings = ServerConfig.from(Map.of(
+            "RETROSPECT_STORAGE", "cassandra",
+            "RETROSPECT_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + config.contactPoints().get(0).getPort(),
+            "RETROSPECT_CASSANDRA_KEYSPACE", config.keyspace()),
+        "--http-port=0", "--otlp-http-port=0", "--otlp-grpc-port=0");
+    return RetrospectServer.start(settings, StorageFactory.open(settings));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (first != null) first.close();
+    if (second != null) second.close();
+  }
+
+  @Test
+  void spansAndReplayWrittenThroughOneServerAreFoundThroughTheOther() throws Exception {
+    assertThat(first.httpPort()).isNotEqualTo(second.httpPort());
+    String trace = TestData.traceId();
+    String session = TestData.sessionId();
+    String chapter = TestData.chapterId();
+    String user = TestData.word("dale");
+    long t0 = 1_764_150_000_000L;
+    String span = """
+        {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "api"}}]},
+          "scopeSpans": [{"scope": {"name": "test"}, "spans": [{"traceId": "%s", "spanId": "1111111111111111",
+            "name": "POST /checkout", "kind": 2, "startTimeUnixNano": "%d", "endTimeUnixNano": "%d",
+            "attributes": [{"key": "http.request.body", "value": {"stringValue": "{\\"email\\":\\"%s@gmail.com\\"}"}},
+                           {"key": "http.response.status_code", "value": {"intValue": "400"}}]}]}]}]}
+        """.formatted(trace, (t0 + 4_000) * 1_000_000, (t0 + 4_035) * 1_000_000, user);
+    String replay = """
+        {"sessionId": "%s", "sequence": 0, "service": "shop-web",
+         "session": {"userAgent": "test", "entryUrl": "http://shop/", "userId": null, "userEmail": "%s@gmail.com"},
+         "events": [{"type": 4, "data": {}, "timestamp": %d}, {"type": 2, "data": {}, "timestamp": %d},
+                    {"type": 3, "data": {}, "timestamp": %d}],
+         "chapters": [{"chapterId": "%s", "sequence": 0, "traceId": "%s", "firstEventTime": %d,
+                       "requestTime": %d, "method": "POST", "url": "http://shop/api/checkout", "status": 400,
+                       "duration": 35, "error": null}],
+         "errorCount": 1}
+        """.formatted(session, user, t0, t0 + 1, t0 + 3_000, chapter, trace, t0, t0 + 4_000);
+
+    assertThat(post("http://127.0.0.1:" + first.otlpHttpPort() + "/v1/traces", span).statusCode()).isEqualTo(200);
+    assertThat(post("http://127.0.0.1:" + first.httpPort() + "/v1/replay", replay).statusCode()).isEqualTo(200);
+
+    JsonNode traceView = get(second, "/api/traces/" + trace);
+    assertThat(traceView.get("spans")).singleElement()
+        .satisfies(s -> assertThat(s.get("chapterId").asText()).isEqualTo(chapter));
+    assertThat(traceView.get("session").get("sessionId").asText()).isEqualTo(session);
+
+    JsonNode found = get(second, "/api/spans?q=" + user).get("spans");
+    assertThat(found).singleElement().satisfies(s -> {
+      assertThat(s.get("traceId").asText()).isEqualTo(trace);
+      assertThat(s.get("sessionId").asText()).isEqualTo(session);
+    });
+
+    JsonNode sessionView = get(second, "/api/sessions/" + session);
+    assertThat(sessionView.get("session").get("eventCount").asInt()).isEqualTo(3);
+    assertThat(sessionView.get("chapters")).singleElement()
+        .satisfies(c -> assertThat(c.get("traceId").asText()).isEqualTo(trace));
+    assertThat(get(second, "/api/sessions/" + session + "/events").get("events")).hasSize(3);
+    assertThat(get(second, "/api/sessions?q=" + user).get("sessions")).singleElement()
+        .satisfies(s -> assertThat(s.get("sessionId").asText()).isEqualTo(session));
+  }
+
+  private static HttpResponse<String> post(String url, String json) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode get(RetrospectServer server, String pathAndQuery) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.httpPort() + pathAndQuery)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("GET %s: %s", pathAndQuery, r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+}

@@ -1,0 +1,473 @@
+package dev.retrospect.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.retrospect.core.Chapter;
+import dev.retrospect.core.Ids;
+import dev.retrospect.core.Page;
+import dev.retrospect.core.ReplayBatch;
+import dev.retrospect.core.Session;
+import dev.retrospect.core.SessionInfo;
+import dev.retrospect.core.SessionQuery;
+import dev.retrospect.core.Span;
+import dev.retrospect.core.SpanQuery;
+import dev.retrospect.core.Storage;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The storage SPI on Apache Cassandra 5.0: tables shaped per query, every write a set of
+ * idempotent single-partition statements with a TTL, nothing computed by a background job. See
+ * RATIONALE.md beside this module for the schema and the reasons behind it.
+ */
+public final class CassandraStorage implements Storage {
+  /** Statements sent to Cassandra at once; more wait in {@link BoundedWriter}. */
+  private static final int MAX_IN_FLIGHT_STATEMENTS = 256;
+  /** Rows that say which hours, days and services have data are rewritten this often at most. */
+  private static final long MARKER_REFRESH_MILLIS = 3_600_000;
+
+  private final CqlSession session;
+  private final String keyspace;
+  private final int ttlSeconds;
+  private final int markerTtlSeconds;
+  private final BoundedWriter writer;
+  private final Map<String, Long> markersWritten = new ConcurrentHashMap<>();
+  private final SpanSearch spanSearch;
+  private final SessionSearch sessionSearch;
+  private final PurgeBefore purge;
+
+  private final PreparedStatement insertSpan;
+  private final PreparedStatement insertSpanIndex;
+  private final PreparedStatement insertToken;
+  private final PreparedStatement insertBucket;
+  private final PreparedStatement insertService;
+  private final PreparedStatement insertBatch;
+  private final PreparedStatement insertSessionDay;
+  private final PreparedStatement insertChapterBySession;
+  private final PreparedStatement insertChapterReport;
+  private final PreparedStatement insertChapterByTrace;
+  private final PreparedStatement selectTrace;
+  private final PreparedStatement selectServices;
+  private final PreparedStatement selectChapterReports;
+  private final PreparedStatement selectChaptersOfSession;
+  private final PreparedStatement selectChapterIdsOfSession;
+  private final PreparedStatement selectChapterOfTrace;
+  private final PreparedStatement selectBatchSummaries;
+  private final PreparedStatement selectBatch;
+  private final PreparedStatement selectSchemaVersion;
+  private final PreparedStatement selectBuckets;
+
+  private CassandraStorage(CqlSession session, CassandraConfig config) {
+    this.session = session;
+    this.keyspace = config.keyspace();
+    this.ttlSeconds = Math.toIntExact(Duration.ofDays(config.retentionDays()).toSeconds());
+    // A marker expires two refresh periods before the data of its hour or day would: searches and
+    // purges then never visit a partition whose rows have expired (reading expired rows means
+    // reading tombstones, which Cassandra caps per query), at the price of the oldest hour or two
+    // of the retention period dropping out of search a little early.
+    this.markerTtlSeconds = ttlSeconds - 2 * (int) (MARKER_REFRESH_MILLIS / 1000);
+    this.writer = new BoundedWriter(session, config.maxPendingWrites(), MAX_IN_FLIGHT_STATEMENTS);
+
+    insertSpan = prepare("INSERT INTO {ks}.spans (trace_id, span_id, start_micros, span) VALUES (?, ?, ?, ?) USING TTL ?");
+    insertSpanIndex = prepare("INSERT INTO {ks}.span_index (hour, shard, start_micros, trace_id, span_id, service,"
+        + " duration, http_status, error, span) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+    insertToken = prepare("INSERT INTO {ks}.span_tokens (day, prefix, shard, word, start_micros, trace_id, span_id)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+    insertBucket = prepare("INSERT INTO {ks}.buckets (kind, bucket) VALUES (?, ?) USING TTL ?");
+    insertService = prepare("INSERT INTO {ks}.services (kind, service) VALUES ('all', ?) USING TTL ?");
+    insertBatch = prepare("INSERT INTO {ks}.replay_batches (session_id, sequence, first_event_micros,"
+        + " last_event_micros, event_count, error_count, full_snapshots, service, user_agent, entry_url, user_id,"
+        + " user_email, events) VALUES (:session_id, :sequence, :first_event_micros, :last_event_micros,"
+        + " :event_count, :error_count, :full_snapshots, :service, :user_agent, :entry_url, :user_id,"
+        + " :user_email, :events) USING TTL :ttl");
+    insertSessionDay = prepare("INSERT INTO {ks}.sessions_by_day (day, session_id) VALUES (?, ?) USING TTL ?");
+    insertChapterBySession = prepare("INSERT INTO {ks}.chapters_by_session (session_id, chapter_sequence,"
+        + " chapter_id, batch_sequence, chapter) VALUES (?, ?, ?, ?, ?) USING TTL ?");
+    insertChapterReport = prepare("INSERT INTO {ks}.chapter_reports (chapter_id, batch_sequence, chapter)"
+        + " VALUES (?, ?, ?) USING TTL ?");
+    insertChapterByTrace = prepare("INSERT INTO {ks}.chapter_by_trace (trace_id, chapter_id) VALUES (?, ?) USING TTL ?");
+    selectTrace = prepare("SELECT span FROM {ks}.spans WHERE trace_id = ?");
+    selectServices = prepare("SELECT service FROM {ks}.services WHERE kind = 'all'");
+    selectChapterReports = prepare("SELECT chapter FROM {ks}.chapter_reports WHERE chapter_id = ?");
+    selectChaptersOfSession = prepare("SELECT chapter_id, chapter FROM {ks}.chapters_by_session WHERE session_id = ?");
+    selectChapterIdsOfSession = prepare("SELECT chapter_id FROM {ks}.chapters_by_session WHERE session_id = ?");
+    selectChapterOfTrace = prepare("SELECT chapter_id FROM {ks}.chapter_by_trace WHERE trace_id = ?");
+    selectBatchSummaries = prepare("SELECT sequence, first_event_micros, last_event_micros, event_count,"
+        + " error_count, full_snapshots, service, user_agent, entry_url, user_id, user_email"
+        + " FROM {ks}.replay_batches WHERE session_id = ?");
+    selectBatch = prepare("SELECT events FROM {ks}.replay_batches WHERE session_id = ? AND sequence = ?");
+    selectBuckets = prepare("SELECT bucket FROM {ks}.buckets WHERE kind = ?");
+    selectSchemaVersion = prepare("SELECT version FROM {ks}.schema_version WHERE id = 'retrospect'");
+
+    this.spanSearch = new SpanSearch(this);
+    this.sessionSearch = new SessionSearch(this);
+    this.purge = new PurgeBefore(this);
+  }
+
+  /**
+   * Connects to the cluster, creates or migrates the schema (or checks it when the config says
+   * operators manage it) and prepares every statement.
+   */
+  public static CassandraStorage create(CassandraConfig config) {
+    DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
+        .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(12))
+        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+        .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES, List.of(config.keyspace()))
+        .build();
+    CqlSessionBuilder builder = CqlSession.builder()
+        .addContactPoints(config.contactPoints())
+        .withLocalDatacenter(config.localDatacenter())
+        .withConfigLoader(loader);
+    if (config.username() != null) builder.withAuthCredentials(config.username(), config.password());
+    CqlSession session = builder.build();
+    try {
+      if (config.manageSchema()) Schema.apply(session, config);
+      else Schema.check(session, config.keyspace());
+      return new CassandraStorage(session, config);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  PreparedStatement prepare(String cql) {
+    return session.prepare(cql.replace("{ks}", keyspace));
+  }
+
+  CqlSession session() {
+    return session;
+  }
+
+  // ---- writes
+
+  @Override
+  public CompletableFuture<Void> writeSpans(List<Span> spans) {
+    if (spans.isEmpty()) return CompletableFuture.completedFuture(null);
+    Map<String, Span> unique = new LinkedHashMap<>();
+    for (Span span : spans) unique.put(span.traceId() + span.spanId(), span);
+
+    PartitionBatches rows = new PartitionBatches();
+    List<Statement<?>> markerRows = new ArrayList<>();
+    Set<String> markers = new HashSet<>();
+    for (Span span : unique.values()) {
+      ByteBuffer blob = BinaryCodec.encode(span);
+      int size = blob.remaining();
+      String trace = span.traceId();
+      String id = span.spanId();
+      long start = span.startMicros();
+      long hour = Buckets.hour(start);
+      int shard = Buckets.spanShard(trace, id);
+      rows.add("spans:" + trace, insertSpan.bind(trace, id, start, blob, ttlSeconds), size);
+      rows.add("span_index:" + hour + ":" + shard,
+          insertSpanIndex.bind(hour, shard, start, trace, id, span.service(), span.durationMicros(),
+              span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob, ttlSeconds),
+          size);
+      long day = Buckets.day(start);
+      int tokenShard = Buckets.tokenShard(trace, id);
+      for (String word : TokenIndex.words(span)) {
+        String prefix = TokenIndex.partitionPrefix(word);
+        rows.add("span_tokens:" + day + ":" + prefix + ":" + tokenShard,
+            insertToken.bind(day, prefix, tokenShard, word, start, trace, id, ttlSeconds), word.length() + 64);
+      }
+      addMarker(markers, markerRows, Buckets.SPAN_HOURS, hour);
+      if (markerDue("service:" + span.service()) && markers.add("service:" + span.service())) {
+        markerRows.add(insertService.bind(span.service(), markerTtlSeconds));
+      }
+    }
+    List<Statement<?>> statements = rows.statements();
+    statements.addAll(markerRows);
+    return afterSuccess(writer.write(unique.size(), statements), markers);
+  }
+
+  @Override
+  public CompletableFuture<Void> writeReplay(ReplayBatch batch) {
+    List<Statement<?>> statements = new ArrayList<>();
+    SessionInfo info = batch.session();
+    BoundStatementBuilder row = insertBatch.boundStatementBuilder()
+        .setString("session_id", batch.sessionId())
+        .setLong("sequence", batch.sequence())
+        .setLong("first_event_micros", batch.firstEventMicros())
+        .setLong("last_event_micros", batch.lastEventMicros())
+        .setInt("event_count", batch.eventCount())
+        .setInt("error_count", batch.errorCount())
+        .setList("full_snapshots", batch.fullSnapshotMicros(), Long.class)
+        .setByteBuffer("events", ByteBuffer.wrap(batch.events()))
+        .setInt("ttl", ttlSeconds);
+    // Absent details stay unset rather than null: a null would write a tombstone.
+    setIfPresent(row, "service", info.service());
+    setIfPresent(row, "user_agent", info.userAgent());
+    setIfPresent(row, "entry_url", info.entryUrl());
+    setIfPresent(row, "user_id", info.userId());
+    setIfPresent(row, "user_email", info.userEmail());
+    statements.add(row.build());
+
+    long day = Buckets.day(batch.lastEventMicros());
+    statements.add(insertSessionDay.bind(day, batch.sessionId(), ttlSeconds));
+    Set<String> markers = new HashSet<>();
+    addMarker(markers, statements, Buckets.SESSION_DAYS, day);
+
+    for (Chapter chapter : batch.chapters()) {
+      ByteBuffer blob = BinaryCodec.encode(chapter);
+      statements.add(insertChapterBySession.bind(batch.sessionId(), chapter.sequence(), chapter.chapterId(),
+          batch.sequence(), blob, ttlSeconds));
+      statements.add(insertChapterReport.bind(chapter.chapterId(), batch.sequence(), blob, ttlSeconds));
+      if (chapter.traceId() != null) {
+        statements.add(insertChapterByTrace.bind(chapter.traceId(), chapter.chapterId(), ttlSeconds));
+      }
+    }
+    return afterSuccess(writer.write(1, statements), markers);
+  }
+
+  private static void setIfPresent(BoundStatementBuilder row, String column, String value) {
+    if (value != null) row.setString(column, value);
+  }
+
+  private void addMarker(Set<String> markers, List<Statement<?>> statements, String kind, long bucket) {
+    String key = kind + ":" + bucket;
+    if (markerDue(key) && markers.add(key)) statements.add(insertBucket.bind(kind, bucket, markerTtlSeconds));
+  }
+
+  /** After a purge deleted a marker row, the next write in its hour or day must write it again. */
+  void forgetMarker(String kind, long bucket) {
+    markersWritten.remove(kind + ":" + bucket);
+  }
+
+  private boolean markerDue(String key) {
+    Long written = markersWritten.get(key);
+    return written == null || System.currentTimeMillis() - written > MARKER_REFRESH_MILLIS;
+  }
+
+  /** Remembers markers only once stored, so that a failed write's retry writes them again. */
+  private CompletableFuture<Void> afterSuccess(CompletableFuture<Void> write, Set<String> markers) {
+    return write.thenRun(() -> {
+      if (markersWritten.size() > 100_000) markersWritten.clear();
+      long now = System.currentTimeMillis();
+      for (String key : markers) markersWritten.put(key, now);
+    });
+  }
+
+  // ---- reads
+
+  @Override
+  public Page<Span> searchSpans(SpanQuery query) {
+    return spanSearch.search(query);
+  }
+
+  @Override
+  public List<Span> trace(String traceId) {
+    List<Span> spans = new ArrayList<>();
+    for (Row row : session.execute(selectTrace.bind(Ids.traceId(traceId)))) {
+      spans.add(BinaryCodec.decodeSpan(row.getByteBuffer("span")));
+    }
+    spans.sort(Comparator.comparingLong(Span::startMicros));
+    return link(spans);
+  }
+
+  @Override
+  public List<String> services() {
+    List<String> services = new ArrayList<>();
+    for (Row row : session.execute(selectServices.bind())) services.add(row.getString("service"));
+    services.sort(Comparator.naturalOrder());
+    return services;
+  }
+
+  @Override
+  public Optional<Chapter> chapter(String chapterId) {
+    return chapterAsync(Ids.chapterId(chapterId)).toCompletableFuture().join();
+  }
+
+  /** Reports of a chapter merged in batch order (the clustering order of chapter_reports). */
+  private CompletionStage<Optional<Chapter>> chapterAsync(String chapterId) {
+    return session.executeAsync(selectChapterReports.bind(chapterId))
+        .thenCompose(rs -> Rows.all(rs))
+        .thenApply(rows -> {
+          Chapter merged = null;
+          for (Row row : rows) {
+            Chapter report = BinaryCodec.decodeChapter(row.getByteBuffer("chapter"));
+            merged = merged == null ? report : merged.mergedWith(report);
+          }
+          return Optional.ofNullable(merged);
+        });
+  }
+
+  @Override
+  public Optional<Chapter> chapterOfTrace(String traceId) {
+    return chapterOfTraceAsync(Ids.traceId(traceId)).toCompletableFuture().join();
+  }
+
+  /**
+   * The chapter whose request started the trace. Should several name it (it should not happen),
+   * the one with the earliest first event wins, then the lowest chapter id, as in every store.
+   */
+  private CompletionStage<Optional<Chapter>> chapterOfTraceAsync(String traceId) {
+    return session.executeAsync(selectChapterOfTrace.bind(traceId)).thenCompose(Rows::all).thenCompose(rows -> {
+      List<CompletableFuture<Optional<Chapter>>> chapters = new ArrayList<>();
+      for (Row row : rows) chapters.add(chapterAsync(row.getString("chapter_id")).toCompletableFuture());
+      return CompletableFuture.allOf(chapters.toArray(CompletableFuture[]::new)).thenApply(done ->
+          chapters.stream().map(CompletableFuture::join).flatMap(Optional::stream)
+              .min(Comparator.comparingLong(Chapter::firstEventMicros).thenComparing(Chapter::chapterId)));
+    });
+  }
+
+  @Override
+  public List<Chapter> chapters(String sessionId) {
+    Map<String, Chapter> merged = new LinkedHashMap<>();
+    // Rows come ordered by chapter sequence, chapter id, then batch sequence: merge in that order.
+    for (Row row : session.execute(selectChaptersOfSession.bind(Ids.sessionId(sessionId)))) {
+      Chapter report = BinaryCodec.decodeChapter(row.getByteBuffer("chapter"));
+      merged.merge(row.getString("chapter_id"), report, Chapter::mergedWith);
+    }
+    return List.copyOf(merged.values());
+  }
+
+  @Override
+  public Optional<Session> session(String sessionId) {
+    return sessionAsync(Ids.sessionId(sessionId)).toCompletableFuture().join();
+  }
+
+  /** The session summarized at read time from its batches, so a batch written twice counts once. */
+  CompletableFuture<Optional<Session>> sessionAsync(String sessionId) {
+    CompletableFuture<List<Row>> batches =
+        session.executeAsync(selectBatchSummaries.bind(sessionId)).thenCompose(Rows::all).toCompletableFuture();
+    CompletableFuture<List<Row>> chapters =
+        session.executeAsync(selectChapterIdsOfSession.bind(sessionId)).thenCompose(Rows::all).toCompletableFuture();
+    return batches.thenCombine(chapters, (batchRows, chapterRows) -> {
+      if (batchRows.isEmpty()) return Optional.empty();
+      Set<String> chapterIds = new HashSet<>();
+      for (Row r : chapterRows) chapterIds.add(r.getString("chapter_id"));
+      return Optional.of(summarize(sessionId, batchRows, chapterIds.size()));
+    });
+  }
+
+  /** Rows come in batch sequence order (the clustering order), which the first/last rules use. */
+  private static Session summarize(String sessionId, List<Row> batches, int chapterCount) {
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    long events = 0;
+    long errors = 0;
+    String service = null, userAgent = null, entryUrl = null, userId = null, userEmail = null;
+    for (Row b : batches) {
+      first = Math.min(first, b.getLong("first_event_micros"));
+      last = Math.max(last, b.getLong("last_event_micros"));
+      events += b.getInt("event_count");
+      errors += b.getInt("error_count");
+      if (service == null) service = b.getString("service");
+      if (userAgent == null) userAgent = b.getString("user_agent");
+      if (entryUrl == null) entryUrl = b.getString("entry_url");
+      // identify() comes later in a visit: the latest batch that names the user wins.
+      if (b.getString("user_id") != null) userId = b.getString("user_id");
+      if (b.getString("user_email") != null) userEmail = b.getString("user_email");
+    }
+    return new Session(sessionId, first, last, service, userAgent, entryUrl, userId, userEmail,
+        chapterCount, events, errors);
+  }
+
+  @Override
+  public Page<Session> searchSessions(SessionQuery query) {
+    return sessionSearch.search(query);
+  }
+
+  @Override
+  public List<ReplayBatch> replay(String sessionId, long fromMicros, long toMicros) {
+    String id = Ids.sessionId(sessionId);
+    List<Row> summaries = new ArrayList<>();
+    session.execute(selectBatchSummaries.bind(id)).forEach(summaries::add);
+    List<Row> chosen = ReplaySelection.choose(summaries, fromMicros, toMicros);
+    List<CompletableFuture<ReplayBatch>> batches = new ArrayList<>();
+    for (Row summary : chosen) {
+      batches.add(session.executeAsync(selectBatch.bind(id, summary.getLong("sequence")))
+          .thenApply(rs -> toBatch(id, summary, rs.one())).toCompletableFuture());
+    }
+    return batches.stream().map(CompletableFuture::join).toList();
+  }
+
+  private static ReplayBatch toBatch(String sessionId, Row summary, Row withEvents) {
+    ByteBuffer events = withEvents.getByteBuffer("events");
+    byte[] bytes = new byte[events.remaining()];
+    events.duplicate().get(bytes);
+    return new ReplayBatch(sessionId, summary.getLong("sequence"), summary.getLong("first_event_micros"),
+        summary.getLong("last_event_micros"), summary.getInt("event_count"), summary.getInt("error_count"),
+        summary.getList("full_snapshots", Long.class), List.of(),
+        new SessionInfo(summary.getString("service"), summary.getString("user_agent"),
+            summary.getString("entry_url"), summary.getString("user_id"), summary.getString("user_email")),
+        bytes);
+  }
+
+  /**
+   * Joins spans to chapters at read time (see LinkingContract): what a span carries itself is
+   * kept, and what it lacks is filled from its trace's chapter when that chapter agrees with it.
+   */
+  List<Span> link(List<Span> spans) {
+    Map<String, CompletableFuture<Optional<Chapter>>> byTrace = new HashMap<>();
+    for (Span span : spans) {
+      if (span.sessionId() == null || span.chapterId() == null) {
+        byTrace.computeIfAbsent(span.traceId(), t -> chapterOfTraceAsync(t).toCompletableFuture());
+      }
+    }
+    List<Span> linked = new ArrayList<>(spans.size());
+    for (Span span : spans) {
+      CompletableFuture<Optional<Chapter>> lookup = byTrace.get(span.traceId());
+      Chapter chapter = lookup == null ? null : lookup.join().orElse(null);
+      boolean agrees = chapter != null
+          && (span.sessionId() == null || span.sessionId().equals(chapter.sessionId()))
+          && (span.chapterId() == null || span.chapterId().equals(chapter.chapterId()));
+      linked.add(agrees ? span.withLink(chapter.sessionId(), chapter.chapterId()) : span);
+    }
+    return linked;
+  }
+
+  /** Rows of a bucket kind (span hours, session days), newest first. */
+  List<Long> buckets(String kind) {
+    List<Long> buckets = new ArrayList<>();
+    for (Row row : session.execute(selectBuckets.bind(kind))) buckets.add(row.getLong("bucket"));
+    return buckets;
+  }
+
+  /**
+   * Deletes data older than the time at once (see {@link PurgeBefore}); retention itself needs no
+   * call, as every row expires by its TTL.
+   */
+  @Override
+  public long purgeBefore(long micros) {
+    return purge.run(micros);
+  }
+
+  @Override
+  public int pendingWrites() {
+    return writer.pending();
+  }
+
+  @Override
+  public void check() {
+    if (session.execute(selectSchemaVersion.bind()).one() == null) {
+      throw new IllegalStateException("keyspace " + keyspace + " has no schema version row");
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+}

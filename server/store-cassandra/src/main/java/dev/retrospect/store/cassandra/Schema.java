@@ -1,0 +1,144 @@
+package dev.retrospect.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Creates or migrates Retrospect's keyspace and tables (see RATIONALE.md for why each table is
+ * shaped as it is), or, when operators manage the schema, checks that it is the version this code
+ * expects. Every statement is {@code IF NOT EXISTS}, so servers starting together do not conflict.
+ */
+final class Schema {
+  /** The version this code reads and writes; bump it with a new entry in {@link #MIGRATIONS}. */
+  static final int VERSION = 1;
+
+  private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Time-series tables: data arrives in time order and expires as a whole by TTL, so each
+   * compaction window is eventually dropped whole. Tombstones come only from TTL, hence the short
+   * gc grace (there are no deletes whose repair must outrun it).
+   */
+  private static String timeSeries(int retentionDays) {
+    // About 24 windows over the retention period, as TWCS works best with 20 to 30 windows.
+    return " compaction = {'class': 'TimeWindowCompactionStrategy', 'compaction_window_unit': 'HOURS',"
+        + " 'compaction_window_size': " + retentionDays + ", 'unchecked_tombstone_compaction': 'true',"
+        + " 'tombstone_threshold': '0.2'} AND gc_grace_seconds = 10800";
+  }
+
+  /** Version 1, one statement per entry, in order; {ks} is the keyspace, {twcs} the TWCS options. */
+  private static final List<String> MIGRATIONS = List.of(
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.spans (
+        trace_id text, span_id text, start_micros bigint, span blob,
+        PRIMARY KEY (trace_id, span_id)) WITH {twcs}""",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.span_index (
+        hour bigint, shard int, start_micros bigint, trace_id text, span_id text,
+        service text, duration bigint, http_status int, error boolean, span blob,
+        PRIMARY KEY ((hour, shard), start_micros, trace_id, span_id))
+        WITH CLUSTERING ORDER BY (start_micros DESC, trace_id DESC, span_id DESC) AND {twcs}""",
+      "CREATE CUSTOM INDEX IF NOT EXISTS span_index_service ON {ks}.span_index (service) USING 'StorageAttachedIndex'",
+      "CREATE CUSTOM INDEX IF NOT EXISTS span_index_http_status ON {ks}.span_index (http_status) USING 'StorageAttachedIndex'",
+      "CREATE CUSTOM INDEX IF NOT EXISTS span_index_duration ON {ks}.span_index (duration) USING 'StorageAttachedIndex'",
+      "CREATE CUSTOM INDEX IF NOT EXISTS span_index_error ON {ks}.span_index (error) USING 'StorageAttachedIndex'",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.span_tokens (
+        day bigint, prefix text, shard int, word text, start_micros bigint, trace_id text, span_id text,
+        PRIMARY KEY ((day, prefix, shard), word, start_micros, trace_id, span_id)) WITH {twcs}""",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.buckets (
+        kind text, bucket bigint, PRIMARY KEY (kind, bucket))
+        WITH CLUSTERING ORDER BY (bucket DESC)""",
+      "CREATE TABLE IF NOT EXISTS {ks}.services (kind text, service text, PRIMARY KEY (kind, service))",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.replay_batches (
+        session_id text, sequence bigint, first_event_micros bigint, last_event_micros bigint,
+        event_count int, error_count int, full_snapshots list<bigint>, chapters blob,
+        service text, user_agent text, entry_url text, user_id text, user_email text, events blob,
+        PRIMARY KEY (session_id, sequence)) WITH {twcs}""",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.sessions_by_day (
+        day bigint, session_id text, PRIMARY KEY (day, session_id)) WITH {twcs}""",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.chapters_by_session (
+        session_id text, chapter_sequence int, chapter_id text, batch_sequence bigint, chapter blob,
+        PRIMARY KEY (session_id, chapter_sequence, chapter_id, batch_sequence)) WITH {twcs}""",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.chapter_reports (
+        chapter_id text, batch_sequence bigint, chapter blob,
+        PRIMARY KEY (chapter_id, batch_sequence)) WITH {twcs}""",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.chapter_by_trace (
+        trace_id text, chapter_id text, PRIMARY KEY (trace_id, chapter_id)) WITH {twcs}""",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.schema_version (
+        id text PRIMARY KEY, version int, applied_at timestamp)""");
+
+  private Schema() {}
+
+  /**
+   * Creates the keyspace and tables that do not exist yet and records the version. The driver's
+   * schema metadata is paused meanwhile: refreshing it after each statement would cost about a
+   * second each (the driver debounces refreshes); it is refreshed once at the end.
+   */
+  static void apply(CqlSession session, CassandraConfig config) {
+    session.setSchemaMetadataEnabled(false);
+    try {
+      create(session, config);
+    } finally {
+      session.setSchemaMetadataEnabled(true).toCompletableFuture().join();
+    }
+  }
+
+  private static void create(CqlSession session, CassandraConfig config) {
+    String keyspace = config.keyspace();
+    ddl(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = "
+        + config.replication().toCql());
+    int current = version(session, keyspace);
+    if (current > VERSION) {
+      throw new IllegalStateException("keyspace " + keyspace + " has schema version " + current
+          + ", newer than this server's " + VERSION + ": upgrade the server");
+    }
+    String options = timeSeries(config.retentionDays());
+    for (String statement : MIGRATIONS) {
+      ddl(session, statement.replace("{ks}", keyspace).replace("{twcs}", options));
+    }
+    session.execute(SimpleStatement.newInstance(
+            "INSERT INTO " + keyspace + ".schema_version (id, version, applied_at) VALUES ('retrospect', ?, ?)",
+            VERSION, Instant.now())
+        .setTimeout(DDL_TIMEOUT));
+  }
+
+  /** For operators who manage the schema: fails unless it is the version this code expects. */
+  static void check(CqlSession session, String keyspace) {
+    int current = version(session, keyspace);
+    if (current == 0) {
+      throw new IllegalStateException("keyspace " + keyspace + " has no Retrospect schema"
+          + " (RETROSPECT_CASSANDRA_MANAGE_SCHEMA=false): create it first, see RATIONALE.md");
+    }
+    if (current != VERSION) {
+      throw new IllegalStateException("keyspace " + keyspace + " has schema version " + current
+          + " but this server needs " + VERSION);
+    }
+  }
+
+  /** The recorded version, 0 for a keyspace without Retrospect's tables. */
+  private static int version(CqlSession session, String keyspace) {
+    boolean hasTable = session.execute(SimpleStatement.newInstance(
+            "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'schema_version'",
+            keyspace)).one() != null;
+    if (!hasTable) return 0;
+    Row row = session.execute(SimpleStatement.newInstance(
+        "SELECT version FROM " + keyspace + ".schema_version WHERE id = 'retrospect'")).one();
+    return row == null ? 0 : row.getInt("version");
+  }
+
+  private static void ddl(CqlSession session, String statement) {
+    session.execute(SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT));
+  }
+}

@@ -1,0 +1,306 @@
+package dev.retrospect.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.retrospect.core.Page;
+import dev.retrospect.core.SearchText;
+import dev.retrospect.core.Span;
+import dev.retrospect.core.SpanQuery;
+import dev.retrospect.core.StatusFilter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Span search over {@code span_index} (hour × shard partitions in time order, SAI on service,
+ * status, error and duration) and {@code span_tokens} (words by day and prefix). A text query
+ * first looks up its longest word in the token table; when that word is so common that a token
+ * partition holds more than {@link #TOKEN_PARTITION_LIMIT} matches, reading the time index in
+ * order and checking each span is cheaper, and that is what happens. Every span found is checked
+ * against the whole query in memory, so the indexes only narrow what is read.
+ */
+final class SpanSearch {
+  static final int TOKEN_PARTITION_LIMIT = 5_000;
+  /** Reads sent at once by one search. */
+  private static final int PARALLEL_READS = 64;
+
+  private final CassandraStorage store;
+  private final CqlSession session;
+  private final PreparedStatement selectTokens;
+  private final PreparedStatement selectSpan;
+  private final Map<String, PreparedStatement> scans = new ConcurrentHashMap<>();
+
+  SpanSearch(CassandraStorage store) {
+    this.store = store;
+    this.session = store.session();
+    this.selectTokens = store.prepare("SELECT start_micros, trace_id, span_id FROM {ks}.span_tokens"
+        + " WHERE day = ? AND prefix = ? AND shard = ? AND word >= ? AND word < ? LIMIT " + (TOKEN_PARTITION_LIMIT + 1));
+    this.selectSpan = store.prepare("SELECT span FROM {ks}.spans WHERE trace_id = ? AND span_id = ?");
+  }
+
+  /** The query as bounds on the index: start and duration ranges (inclusive), cursor applied. */
+  private record Bounds(long fromMicros, long toMicros, long minDuration, long maxDuration) {}
+
+  Page<Span> search(SpanQuery query) {
+    SpanOrder order = new SpanOrder(query.sort());
+    SpanOrder.Key cursor = order.decode(query.cursor());
+    List<String> words = query.text() == null ? null : SearchText.words(query.text());
+    if (words != null && words.isEmpty()) return new Page<>(List.of(), null);
+
+    long from = query.fromMicros() == null ? Long.MIN_VALUE : query.fromMicros();
+    long to = query.toMicros() == null ? Long.MAX_VALUE : query.toMicros() - 1;
+    long minDuration = query.minDurationMicros() == null ? Long.MIN_VALUE : query.minDurationMicros();
+    long maxDuration = query.maxDurationMicros() == null ? Long.MAX_VALUE : query.maxDurationMicros();
+    if (cursor != null) {
+      // Nothing before the cursor's key can follow it: narrow the range the index reads.
+      if (order.byTime() && order.descending()) to = Math.min(to, cursor.value());
+      if (order.byTime() && !order.descending()) from = Math.max(from, cursor.value());
+      if (!order.byTime() && order.descending()) maxDuration = Math.min(maxDuration, cursor.value());
+      if (!order.byTime() && !order.descending()) minDuration = Math.max(minDuration, cursor.value());
+    }
+    if (from > to || minDuration > maxDuration) return new Page<>(List.of(), null);
+    Bounds bounds = new Bounds(from, to, minDuration, maxDuration);
+
+    Predicate<Span> matches = span -> span.startMicros() >= bounds.fromMicros()
+        && span.startMicros() <= bounds.toMicros()
+        && span.durationMicros() >= bounds.minDuration()
+        && span.durationMicros() <= bounds.maxDuration()
+        && (query.service() == null || query.service().equals(span.service()))
+        && (query.status() == null || query.status().matches(span))
+        && (words == null || SearchText.matches(words, span))
+        && order.after(cursor, span);
+
+    List<Long> hours = new ArrayList<>();
+    for (long hour : store.buckets(Buckets.SPAN_HOURS)) {
+      if (hour >= Buckets.hour(from) && hour <= Buckets.hour(to)) hours.add(hour);
+    }
+    if (order.byTime() && !order.descending()) java.util.Collections.reverse(hours);
+
+    int wanted = query.limit() + 1;
+    TokenIndex.Lookup lookup = words == null ? null : TokenIndex.lookup(words);
+    List<Span> found = lookup == null ? null : byToken(lookup, hours, bounds, order, matches, wanted);
+    if (found == null) {
+      found = order.byTime()
+          ? scanInTimeOrder(query, hours, bounds, order, matches, wanted)
+          : scanAll(query, hours, bounds, order, matches, wanted);
+    }
+    List<Span> page = found.size() > query.limit() ? found.subList(0, query.limit()) : found;
+    String next = found.size() > query.limit() ? order.encode(order.key(page.get(page.size() - 1))) : null;
+    return new Page<>(store.link(page), next);
+  }
+
+  /** Candidates from the token table; null when the word is too common for the table to help. */
+  private List<Span> byToken(TokenIndex.Lookup lookup, List<Long> hours, Bounds bounds, SpanOrder order,
+      Predicate<Span> matches, int wanted) {
+    List<Long> days = hours.stream().map(h -> Math.floorDiv(h, 24L)).distinct().toList();
+    List<BoundStatement> reads = new ArrayList<>();
+    for (long day : days) {
+      for (int shard = 0; shard < Buckets.TOKEN_SHARDS; shard++) {
+        reads.add(selectTokens.bind(day, lookup.partitionPrefix(), shard, lookup.prefix(), lookup.upperBound()));
+      }
+    }
+    Map<String, SpanOrder.Key> refs = new LinkedHashMap<>();
+    for (List<Row> rows : readAll(reads)) {
+      if (rows.size() > TOKEN_PARTITION_LIMIT) return null;
+      for (Row r : rows) {
+        long start = r.getLong("start_micros");
+        if (start < bounds.fromMicros() || start > bounds.toMicros()) continue;
+        String trace = r.getString("trace_id");
+        String span = r.getString("span_id");
+        refs.putIfAbsent(trace + span, new SpanOrder.Key(start, trace, span));
+      }
+    }
+    List<SpanOrder.Key> candidates = new ArrayList<>(refs.values());
+    if (!order.byTime()) {
+      List<Span> all = new ArrayList<>(fetch(candidates).stream().filter(matches).toList());
+      all.sort(order.spans());
+      return all.size() > wanted ? all.subList(0, wanted) : all;
+    }
+    // Start times are known from the index: fetch spans in result order and stop when the page is full.
+    candidates.sort(order.keys());
+    List<Span> found = new ArrayList<>();
+    for (int i = 0; i < candidates.size() && found.size() < wanted; i += PARALLEL_READS) {
+      for (Span span : fetch(candidates.subList(i, Math.min(candidates.size(), i + PARALLEL_READS)))) {
+        if (matches.test(span) && found.size() < wanted) found.add(span);
+      }
+    }
+    return found;
+  }
+
+  private List<Span> fetch(List<SpanOrder.Key> keys) {
+    List<BoundStatement> reads = keys.stream().map(k -> selectSpan.bind(k.traceId(), k.spanId())).toList();
+    List<Span> spans = new ArrayList<>();
+    for (List<Row> rows : readAll(reads)) {
+      // A token row may outlive its span by a moment of TTL skew: no span, no result.
+      for (Row r : rows) spans.add(BinaryCodec.decodeSpan(r.getByteBuffer("span")));
+    }
+    return spans;
+  }
+
+  /** Hour by hour in result order; within an hour the shards are merged, each already in order. */
+  private List<Span> scanInTimeOrder(SpanQuery query, List<Long> hours, Bounds bounds, SpanOrder order,
+      Predicate<Span> matches, int wanted) {
+    List<Span> found = new ArrayList<>();
+    for (long hour : hours) {
+      PriorityQueue<ShardStream> heads = new PriorityQueue<>((a, b) -> order.spans().compare(a.peek(), b.peek()));
+      List<CompletableFuture<AsyncResultSet>> pages = new ArrayList<>();
+      for (int shard = 0; shard < Buckets.SPAN_SHARDS; shard++) {
+        pages.add(session.executeAsync(scan(query, hour, shard, bounds, order).setPageSize(Math.max(100, wanted)))
+            .toCompletableFuture());
+      }
+      for (CompletableFuture<AsyncResultSet> page : pages) {
+        ShardStream stream = new ShardStream(page.join());
+        if (stream.peek() != null) heads.add(stream);
+      }
+      while (!heads.isEmpty()) {
+        ShardStream head = heads.poll();
+        Span span = head.next();
+        if (matches.test(span)) {
+          found.add(span);
+          if (found.size() == wanted) return found;
+        }
+        if (head.peek() != null) heads.add(head);
+      }
+    }
+    return found;
+  }
+
+  /** Duration orders need every candidate of the time range; SAI narrows what each shard returns. */
+  private List<Span> scanAll(SpanQuery query, List<Long> hours, Bounds bounds, SpanOrder order,
+      Predicate<Span> matches, int wanted) {
+    List<BoundStatement> reads = new ArrayList<>();
+    BoundStatement global =
+        query.fromMicros() == null && query.toMicros() == null ? globalIndexScan(query, bounds) : null;
+    if (global != null) {
+      reads.add(global);
+    } else {
+      for (long hour : hours) {
+        for (int shard = 0; shard < Buckets.SPAN_SHARDS; shard++) reads.add(scan(query, hour, shard, bounds, order));
+      }
+    }
+    List<Span> all = new ArrayList<>();
+    for (List<Row> rows : readAll(reads)) {
+      for (Row r : rows) {
+        Span span = BinaryCodec.decodeSpan(r.getByteBuffer("span"));
+        if (matches.test(span)) all.add(span);
+      }
+    }
+    all.sort(order.spans());
+    return all.size() > wanted ? new ArrayList<>(all.subList(0, wanted)) : all;
+  }
+
+  /**
+   * One shard of one hour, in the order's direction, with the query's filters as SAI restrictions.
+   * Cassandra 5.0 cannot reverse the order of an index query, so oldest-first reads the partition
+   * backwards without them and the filters are applied in memory.
+   */
+  private BoundStatement scan(SpanQuery query, long hour, int shard, Bounds bounds, SpanOrder order) {
+    StringBuilder cql = new StringBuilder("SELECT span FROM {ks}.span_index WHERE hour = ? AND shard = ?"
+        + " AND start_micros >= ? AND start_micros <= ?");
+    List<Object> values = new ArrayList<>(List.of(hour, shard, bounds.fromMicros(), bounds.toMicros()));
+    if (order.byTime() && !order.descending()) {
+      cql.append(" ORDER BY start_micros ASC");
+    } else {
+      indexRestrictions(query, bounds, cql, values);
+    }
+    return scans.computeIfAbsent(cql.toString(), store::prepare).bind(values.toArray());
+  }
+
+  /**
+   * Without a time range, a duration-ordered search with a filter asks the SAI indexes across the
+   * whole table at once instead of every hour's shards one by one; null when the query has no
+   * indexed filter (that would read the whole table, which the hour-by-hour scan does as well).
+   */
+  private BoundStatement globalIndexScan(SpanQuery query, Bounds bounds) {
+    StringBuilder cql = new StringBuilder();
+    List<Object> values = new ArrayList<>();
+    indexRestrictions(query, bounds, cql, values);
+    if (values.isEmpty() && query.status() == null) return null;
+    String where = cql.substring(" AND ".length());
+    return scans.computeIfAbsent("SELECT span FROM {ks}.span_index WHERE " + where, store::prepare)
+        .bind(values.toArray());
+  }
+
+  private static void indexRestrictions(SpanQuery query, Bounds bounds, StringBuilder cql, List<Object> values) {
+    if (query.service() != null) {
+      cql.append(" AND service = ?");
+      values.add(query.service());
+    }
+    StatusFilter status = query.status();
+    if (status != null) {
+      switch (status.kind()) {
+        case CODE -> {
+          cql.append(" AND http_status = ?");
+          values.add(status.value());
+        }
+        case CLASS -> {
+          cql.append(" AND http_status >= ? AND http_status <= ?");
+          values.add(status.value() * 100);
+          values.add(status.value() * 100 + 99);
+        }
+        case ERROR -> cql.append(" AND error = true");
+      }
+    }
+    if (bounds.minDuration() != Long.MIN_VALUE) {
+      cql.append(" AND duration >= ?");
+      values.add(bounds.minDuration());
+    }
+    if (bounds.maxDuration() != Long.MAX_VALUE) {
+      cql.append(" AND duration <= ?");
+      values.add(bounds.maxDuration());
+    }
+  }
+
+  /** Runs reads at most {@link #PARALLEL_READS} at a time; every row of each, in statement order. */
+  private List<List<Row>> readAll(List<BoundStatement> reads) {
+    List<List<Row>> results = new ArrayList<>(reads.size());
+    for (int i = 0; i < reads.size(); i += PARALLEL_READS) {
+      List<CompletableFuture<List<Row>>> window = new ArrayList<>();
+      for (BoundStatement read : reads.subList(i, Math.min(reads.size(), i + PARALLEL_READS))) {
+        window.add(session.executeAsync(read).thenCompose(Rows::all).toCompletableFuture());
+      }
+      for (CompletableFuture<List<Row>> f : window) results.add(f.join());
+    }
+    return results;
+  }
+
+  /** The spans of one shard's partition, page by page, decoded as they are consumed. */
+  private static final class ShardStream {
+    private AsyncResultSet page;
+    private Iterator<Row> rows;
+    private Span head;
+
+    ShardStream(AsyncResultSet first) {
+      page = first;
+      rows = first.currentPage().iterator();
+      advance();
+    }
+
+    Span peek() {
+      return head;
+    }
+
+    Span next() {
+      Span span = head;
+      advance();
+      return span;
+    }
+
+    private void advance() {
+      while (!rows.hasNext() && page.hasMorePages()) {
+        page = page.fetchNextPage().toCompletableFuture().join();
+        rows = page.currentPage().iterator();
+      }
+      head = rows.hasNext() ? BinaryCodec.decodeSpan(rows.next().getByteBuffer("span")) : null;
+    }
+  }
+}
