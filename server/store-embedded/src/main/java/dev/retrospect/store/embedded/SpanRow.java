@@ -6,7 +6,8 @@ import java.util.HexFormat;
 
 /**
  * A span ready for insertion: serialized and tokenizable text made on the caller's thread, so that
- * the single writer thread only binds values.
+ * the single writer thread only binds values. The text holds each word once: the index keeps no
+ * positions (detail=none), so a repeated word (an email in two attributes) would only cost time.
  */
 record SpanRow(
     byte[] traceId,
@@ -31,6 +32,6 @@ record SpanRow(
         span.httpStatus(),
         span.isError(),
         SpanCodec.encode(span),
-        SearchText.of(span));
+        SearchText.distinctWords(SearchText.of(span)));
   }
 }
