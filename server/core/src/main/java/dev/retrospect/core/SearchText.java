@@ -1,8 +1,6 @@
 package dev.retrospect.core;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,31 +20,20 @@ public final class SearchText {
 
   /** The words of a text, lower-cased, in order, repeats kept. */
   public static List<String> words(String text) {
-    if (text == null) return new ArrayList<>();
-    return collectWords(text, true, new ArrayList<>());
-  }
-
-  /**
-   * The words of a text, each once as first written (not lower-cased), separated by spaces. An
-   * index that keeps no word positions finds the same texts with it and has less to tokenize.
-   */
-  public static String distinctWords(String text) {
-    return String.join(" ", collectWords(text, false, new LinkedHashSet<>()));
-  }
-
-  private static <C extends Collection<String>> C collectWords(String text, boolean lowerCase, C words) {
+    List<String> words = new ArrayList<>();
+    if (text == null) return words;
     int start = -1;
-    for (int i = 0; i <= text.length(); ) {
-      int cp = i < text.length() ? text.codePointAt(i) : ' ';
-      if (i < text.length() && isWordCharacter(cp)) {
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      if (isWordCharacter(cp)) {
         if (start < 0) start = i;
       } else if (start >= 0) {
-        String word = text.substring(start, i);
-        words.add(lowerCase ? word.toLowerCase(Locale.ROOT) : word);
+        words.add(text.substring(start, i).toLowerCase(Locale.ROOT));
         start = -1;
       }
-      i += i < text.length() ? Character.charCount(cp) : 1;
+      i += Character.charCount(cp);
     }
+    if (start >= 0) words.add(text.substring(start).toLowerCase(Locale.ROOT));
     return words;
   }
 

@@ -42,12 +42,4 @@ class SearchTextTest {
         .contains("payment", "valueword", "exception", "boom")
         .doesNotContain("keyword", "hostvalue", "qujd");
   }
-
-  @Test
-  void distinctWordsKeepEachWordOnceAsWrittenAndTheSameWordsOverall() {
-    String text = "dale@gmail.com\n{\"email\":\"dale@gmail.com\",\"name\":\"Dale\"} Zoë";
-    assertThat(SearchText.distinctWords(text)).isEqualTo("dale gmail com email name Dale Zoë");
-    assertThat(new java.util.HashSet<>(SearchText.words(SearchText.distinctWords(text))))
-        .isEqualTo(new java.util.HashSet<>(SearchText.words(text)));
-  }
 }

@@ -225,12 +225,14 @@ final class SpanCodec {
       size += utf8.length;
     }
 
-    /** A validated lower-case hex id as its bytes. */
+    /** A validated lower-case hex id (the model normalizes ids so) as its bytes. */
     void hexId(String hex) {
       room(hex.length() / 2);
-      for (int i = 0; i < hex.length(); i += 2) {
-        out[size++] = (byte) (Character.digit(hex.charAt(i), 16) << 4 | Character.digit(hex.charAt(i + 1), 16));
-      }
+      for (int i = 0; i < hex.length(); i += 2) out[size++] = (byte) (nibble(hex.charAt(i)) << 4 | nibble(hex.charAt(i + 1)));
+    }
+
+    private static int nibble(char c) {
+      return c <= '9' ? c - '0' : c - 'a' + 10;
     }
 
     void attributes(Map<String, AttributeValue> attributes) {

@@ -6,8 +6,7 @@ import java.util.HexFormat;
 
 /**
  * A span ready for insertion: serialized and tokenizable text made on the caller's thread, so that
- * the single writer thread only binds values. The text holds each word once: the index keeps no
- * positions (detail=none), so a repeated word (an email in two attributes) would only cost time.
+ * the single writer thread only binds values.
  */
 record SpanRow(
     byte[] traceId,
@@ -32,6 +31,6 @@ record SpanRow(
         span.httpStatus(),
         span.isError(),
         SpanCodec.encode(span),
-        SearchText.distinctWords(SearchText.of(span)));
+        SearchText.of(span));
   }
 }
