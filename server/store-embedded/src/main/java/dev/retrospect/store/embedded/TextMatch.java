@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -23,6 +24,8 @@ final class TextMatch {
   static final int MAX_TERMS = 32;
   /** A word with at most this many matching rows is searched alone, the others checked per row. */
   static final int FEW_DOCUMENTS = 1_000;
+  /** A word this rare is not worth counting others for: checking its rows costs less. */
+  private static final int FEW_ENOUGH = 50;
   /**
    * Lower bound of the terms longer than a word: a term's next character is a letter or digit,
    * and none of those sorts below '0'. Starting there rather than at the word itself matters: the
@@ -60,6 +63,8 @@ final class TextMatch {
   static Narrowed narrowest(
       ReadConnections.Reader reader, String table, String vocabulary, List<String> words) throws SQLException {
     List<String> needed = withoutImplied(words);
+    // Longest first: a long word is the likeliest to be rare, and counting stops at a rare one.
+    needed.sort(Comparator.comparingInt(String::length).reversed());
     PreparedStatement longer = longerTerms(reader, vocabulary);
     List<String> expressions = new ArrayList<>(needed.size());
     for (String word : needed) expressions.add(wordExpression(longer, word));
@@ -82,7 +87,7 @@ final class TextMatch {
         fewest = n;
         rarest = i;
       }
-      if (n == 0) break;
+      if (n <= FEW_ENOUGH) break;
     }
     if (rarest < 0 || fewest > FEW_DOCUMENTS) return new Narrowed(String.join(" AND ", expressions), List.of());
     List<String> check = new ArrayList<>(needed);
