@@ -22,9 +22,10 @@ record SpanSearchSql(String sql, List<Object> parameters) {
    * Builds the search; {@code match} is a {@link TextMatch} expression or null for no text
    * filter. With text, the text index is read first (CROSS JOIN fixes that order):
    * words are what narrows a search most. The query selects one row more than the limit to know
-   * whether a next page exists.
+   * whether a next page exists; {@code limited} false leaves the limit out, for a caller that checks
+   * more words on each row and stops reading itself (the text match is then a rare word).
    */
-  static SpanSearchSql of(SpanQuery q, String match) {
+  static SpanSearchSql of(SpanQuery q, String match, boolean limited) {
     List<Object> params = new ArrayList<>();
     StringBuilder sql = new StringBuilder("SELECT s.body FROM ");
     List<String> where = new ArrayList<>();
@@ -82,9 +83,11 @@ record SpanSearchSql(String sql, List<Object> parameters) {
     }
     if (!where.isEmpty()) sql.append(" WHERE ").append(String.join(" AND ", where));
     sql.append(" ORDER BY ").append(key).append(' ').append(direction)
-        .append(", s.trace_id ").append(direction).append(", s.span_id ").append(direction)
-        .append(" LIMIT ?");
-    params.add(q.limit() + 1);
+        .append(", s.trace_id ").append(direction).append(", s.span_id ").append(direction);
+    if (limited) {
+      sql.append(" LIMIT ?");
+      params.add(q.limit() + 1);
+    }
     return new SpanSearchSql(sql.toString(), params);
   }
 

@@ -153,13 +153,18 @@ public final class SqliteStorage implements Storage {
     if (query.text() != null && words.isEmpty()) return new Page<>(List.of(), null);
     return readers.read(
         r -> {
-          String match = words.isEmpty() ? null : TextMatch.expression(r, "span_terms", words);
-          SpanSearchSql search = SpanSearchSql.of(query, match);
+          TextMatch.Narrowed text =
+              words.isEmpty() ? null : TextMatch.narrowest(r, "span_text", "span_terms", words);
+          List<String> check = text == null ? List.of() : text.check();
+          SpanSearchSql search = SpanSearchSql.of(query, text == null ? null : text.match(), check.isEmpty());
           PreparedStatement p = r.prepare(search.sql());
           for (int i = 0; i < search.parameters().size(); i++) p.setObject(i + 1, search.parameters().get(i));
           List<Span> spans = new ArrayList<>();
           try (ResultSet rs = p.executeQuery()) {
-            while (rs.next()) spans.add(SpanCodec.decode(rs.getBytes(1)));
+            while (spans.size() <= query.limit() && rs.next()) {
+              Span span = SpanCodec.decode(rs.getBytes(1));
+              if (check.isEmpty() || SearchText.matches(check, span)) spans.add(span);
+            }
           }
           String next = null;
           if (spans.size() > query.limit()) {

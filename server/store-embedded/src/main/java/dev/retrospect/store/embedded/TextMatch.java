@@ -1,9 +1,11 @@
 package dev.retrospect.store.embedded;
 
+import dev.retrospect.core.SearchText;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -20,6 +22,10 @@ import java.util.List;
  */
 final class TextMatch {
   static final int MAX_TERMS = 32;
+  /** A word with at most this many matching rows is searched alone, the others checked per row. */
+  static final int FEW_DOCUMENTS = 1_000;
+  /** A word this rare is not worth counting others for: checking its rows costs less. */
+  private static final int FEW_ENOUGH = 50;
   /**
    * Lower bound of the terms longer than a word: a term's next character is a letter or digit,
    * and none of those sorts below '0'. Starting there rather than at the word itself matters: the
@@ -38,24 +44,90 @@ final class TextMatch {
    */
   static String expression(ReadConnections.Reader reader, String vocabulary, List<String> words)
       throws SQLException {
-    PreparedStatement longer =
-        reader.prepare(
-            "SELECT term FROM " + vocabulary + " WHERE term >= ? AND term < ? LIMIT " + (MAX_TERMS + 1));
+    PreparedStatement longer = longerTerms(reader, vocabulary);
     List<String> parts = new ArrayList<>(words.size());
-    for (String word : words) {
-      longer.setString(1, word + FIRST_WORD_CHARACTER);
-      longer.setString(2, word + AFTER_EVERY_TERM);
-      List<String> terms = new ArrayList<>(List.of(quote(word)));
-      try (ResultSet r = longer.executeQuery()) {
-        while (r.next()) terms.add(quote(r.getString(1)));
-      }
-      if (terms.size() > MAX_TERMS + 1) {
-        parts.add(quote(word) + "*");
-      } else {
-        parts.add("(" + String.join(" OR ", terms) + ")");
-      }
-    }
+    for (String word : words) parts.add(wordExpression(longer, word));
     return String.join(" AND ", parts);
+  }
+
+  /**
+   * Splits a search into what the text index is asked and what is checked on each row it returns.
+   * FTS5 answers an AND by walking the document lists of its words together, and the words of an
+   * email such as {@code example} and {@code com} are in every span: over 1M spans that costs a
+   * second. So each word's matches are counted, up to {@link #FEW_DOCUMENTS}; when one word has
+   * that few, only it goes to the index, and the other words are checked with {@link
+   * SearchText#matches} on the few rows found. When every word is common, the index gets them all.
+   *
+   * @param table the FTS5 table; {@code vocabulary} its fts5vocab table
+   */
+  static Narrowed narrowest(
+      ReadConnections.Reader reader, String table, String vocabulary, List<String> words) throws SQLException {
+    List<String> needed = withoutImplied(words);
+    // Longest first: a long word is the likeliest to be rare, and counting stops at a rare one.
+    needed.sort(Comparator.comparingInt(String::length).reversed());
+    PreparedStatement longer = longerTerms(reader, vocabulary);
+    List<String> expressions = new ArrayList<>(needed.size());
+    for (String word : needed) expressions.add(wordExpression(longer, word));
+    if (needed.size() == 1) return new Narrowed(expressions.get(0), List.of());
+    PreparedStatement count =
+        reader.prepare(
+            "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + table + " MATCH ? LIMIT "
+                + (FEW_DOCUMENTS + 1) + ")");
+    int rarest = -1;
+    long fewest = Long.MAX_VALUE;
+    for (int i = 0; i < needed.size(); i++) {
+      // A prefix expression reads its whole document list before the LIMIT applies: no cheap count.
+      if (expressions.get(i).endsWith("*")) continue;
+      count.setString(1, expressions.get(i));
+      long n;
+      try (ResultSet r = count.executeQuery()) {
+        n = r.next() ? r.getLong(1) : 0;
+      }
+      if (n < fewest) {
+        fewest = n;
+        rarest = i;
+      }
+      if (n <= FEW_ENOUGH) break;
+    }
+    if (rarest < 0 || fewest > FEW_DOCUMENTS) return new Narrowed(String.join(" AND ", expressions), List.of());
+    List<String> check = new ArrayList<>(needed);
+    check.remove(rarest);
+    return new Narrowed(expressions.get(rarest), check);
+  }
+
+  /**
+   * What a text search asks the index ({@code match}) and the words still to be checked on every
+   * row it returns ({@code check}, empty when the index checked them all).
+   */
+  record Narrowed(String match, List<String> check) {}
+
+  /** The words without repeats and without a word that starts another: that one is implied. */
+  static List<String> withoutImplied(List<String> words) {
+    List<String> needed = new ArrayList<>();
+    for (String word : words) {
+      boolean implied = needed.stream().anyMatch(w -> w.startsWith(word));
+      if (implied) continue;
+      needed.removeIf(w -> word.startsWith(w));
+      needed.add(word);
+    }
+    return needed;
+  }
+
+  private static PreparedStatement longerTerms(ReadConnections.Reader reader, String vocabulary)
+      throws SQLException {
+    return reader.prepare(
+        "SELECT term FROM " + vocabulary + " WHERE term >= ? AND term < ? LIMIT " + (MAX_TERMS + 1));
+  }
+
+  private static String wordExpression(PreparedStatement longer, String word) throws SQLException {
+    longer.setString(1, word + FIRST_WORD_CHARACTER);
+    longer.setString(2, word + AFTER_EVERY_TERM);
+    List<String> terms = new ArrayList<>(List.of(quote(word)));
+    try (ResultSet r = longer.executeQuery()) {
+      while (r.next()) terms.add(quote(r.getString(1)));
+    }
+    if (terms.size() > MAX_TERMS + 1) return quote(word) + "*";
+    return "(" + String.join(" OR ", terms) + ")";
   }
 
   private static String quote(String term) {
