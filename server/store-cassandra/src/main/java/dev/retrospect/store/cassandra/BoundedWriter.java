@@ -1,6 +1,7 @@
 package dev.retrospect.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.retrospect.core.StorageOverloadedException;
 import java.util.List;
@@ -64,6 +65,18 @@ final class BoundedWriter {
         .whenComplete((ok, error) -> pending.addAndGet(-units));
   }
 
+  /**
+   * Runs one statement whose result the caller needs (a lightweight transaction, a read that
+   * decides what to write) under the same in-flight bound as the writes. It is not admitted on its
+   * own: call it from the supplier of an admitted {@link #write(int, Supplier)}.
+   */
+  CompletableFuture<AsyncResultSet> execute(Statement<?> statement) {
+    Task task = new Task(statement);
+    waiting.add(task);
+    drain();
+    return task.done;
+  }
+
   private CompletableFuture<Void> run(List<Statement<?>> statements) {
     CompletableFuture<?>[] parts = new CompletableFuture<?>[statements.size()];
     for (int i = 0; i < parts.length; i++) {
@@ -100,7 +113,7 @@ final class BoundedWriter {
       session.executeAsync(task.statement).whenComplete((rs, error) -> {
         inFlight.release();
         if (error != null) task.done.completeExceptionally(error);
-        else task.done.complete(null);
+        else task.done.complete(rs);
         drain();
       });
     }
@@ -108,7 +121,7 @@ final class BoundedWriter {
 
   private static final class Task {
     final Statement<?> statement;
-    final CompletableFuture<Void> done = new CompletableFuture<>();
+    final CompletableFuture<AsyncResultSet> done = new CompletableFuture<>();
 
     Task(Statement<?> statement) {
       this.statement = statement;
