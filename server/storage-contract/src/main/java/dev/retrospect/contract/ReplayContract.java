@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>A batch is identified by (sessionId, sequence): written again it changes nothing (not the
  *       session's counts either). Batches may arrive in any order.
+ *   <li>The first batch stored at a (sessionId, sequence) wins: a later batch at the same place with
+ *       other content (other events, counts or chapter reports: a forgery, or a confused client) is
+ *       ignored whole. Its events are not replayed, its counts are not summed, and its chapter
+ *       reports change no chapter, as if it had never been written.
  *   <li>{@code replay(session, from, to)} returns, ordered by first event time then sequence, every
  *       batch with an event in [from, to], plus the batches before those back to the one holding
  *       the last full snapshot at or before {@code from} (or the session's first batch when there is
@@ -62,6 +66,35 @@ public abstract class ReplayContract extends StorageContract {
     Session s = storage().session(session).orElseThrow();
     assertThat(s.eventCount()).isEqualTo(40);
     assertThat(s.errorCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aSecondBatchAtTheSameSequenceWithOtherContentIsIgnoredWhole() {
+    String session = TestData.sessionId();
+    long t = TestData.windowStart();
+    String chapterId = TestData.chapterId();
+    Chapter reported = TestData.answeredChapter(chapterId, session, 0, TestData.traceId(), t, 200);
+    ReplayBatch first = TestData.batch(session, 3, t, t + 1_000_000, 40, List.of(t), List.of(reported), AGENT, 1);
+    write(first);
+
+    Chapter rewritten = new Chapter(chapterId, session, 0, TestData.traceId(), t, t + 9_000_000,
+        "DELETE", "http://evil.local/", 500, 9_000L, "rewritten");
+    ReplayBatch second = new ReplayBatch(session, 3, t, t + 1_000_000, 7, 5, List.of(t), List.of(rewritten), AGENT,
+        TestData.events("other", t, 7));
+    write(second);
+
+    List<ReplayBatch> replay = storage().replay(session, t, t + 1_000_000);
+    assertThat(replay).hasSize(1);
+    assertThat(replay.get(0).events()).isEqualTo(first.events());
+    assertThat(replay.get(0).eventCount()).isEqualTo(40);
+    Session s = storage().session(session).orElseThrow();
+    assertThat(s.eventCount()).isEqualTo(40);
+    assertThat(s.errorCount()).isEqualTo(1);
+    assertThat(s.chapterCount()).isEqualTo(1);
+    assertThat(storage().chapter(chapterId)).contains(reported);
+    assertThat(storage().chapters(session)).containsExactly(reported);
+    assertThat(storage().chapterOfTrace(reported.traceId())).contains(reported);
+    assertThat(storage().chapterOfTrace(rewritten.traceId())).isEmpty();
   }
 
   @Test

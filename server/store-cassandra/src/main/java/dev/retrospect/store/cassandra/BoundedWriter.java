@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
 import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.retrospect.core.StorageOverloadedException;
 import java.util.List;
@@ -69,6 +70,18 @@ final class BoundedWriter {
         .whenComplete((ok, error) -> pending.addAndGet(-units));
   }
 
+  /**
+   * Runs one statement whose result the caller needs (a lightweight transaction, a read that
+   * decides what to write) under the same in-flight bound as the writes. It is not admitted on its
+   * own: call it from the supplier of an admitted {@link #write(int, Supplier)}.
+   */
+  CompletableFuture<AsyncResultSet> execute(Statement<?> statement) {
+    Task task = new Task(statement);
+    waiting.add(task);
+    drain();
+    return task.done;
+  }
+
   private CompletableFuture<Void> run(List<Statement<?>> statements) {
     CompletableFuture<?>[] parts = new CompletableFuture<?>[statements.size()];
     for (int i = 0; i < parts.length; i++) {
@@ -105,7 +118,7 @@ final class BoundedWriter {
       session.executeAsync(task.statement).whenComplete((rs, error) -> {
         inFlight.release();
         if (error != null) task.done.completeExceptionally(retryable(error));
-        else task.done.complete(null);
+        else task.done.complete(rs);
         drain();
       });
     }
@@ -131,7 +144,7 @@ final class BoundedWriter {
 
   private static final class Task {
     final Statement<?> statement;
-    final CompletableFuture<Void> done = new CompletableFuture<>();
+    final CompletableFuture<AsyncResultSet> done = new CompletableFuture<>();
 
     Task(Statement<?> statement) {
       this.statement = statement;

@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -99,10 +100,10 @@ public final class CassandraStorage implements Storage {
     insertBucket = prepare("INSERT INTO {ks}.buckets (kind, bucket) VALUES (?, ?) USING TTL ?");
     insertService = prepare("INSERT INTO {ks}.services (kind, service) VALUES ('all', ?) USING TTL ?");
     insertBatch = prepare("INSERT INTO {ks}.replay_batches (session_id, sequence, first_event_micros,"
-        + " last_event_micros, event_count, error_count, full_snapshots, service, user_agent, entry_url, user_id,"
-        + " user_email, events) VALUES (:session_id, :sequence, :first_event_micros, :last_event_micros,"
-        + " :event_count, :error_count, :full_snapshots, :service, :user_agent, :entry_url, :user_id,"
-        + " :user_email, :events) USING TTL :ttl");
+        + " last_event_micros, event_count, error_count, full_snapshots, chapters, service, user_agent, entry_url,"
+        + " user_id, user_email, events) VALUES (:session_id, :sequence, :first_event_micros, :last_event_micros,"
+        + " :event_count, :error_count, :full_snapshots, :chapters, :service, :user_agent, :entry_url, :user_id,"
+        + " :user_email, :events) IF NOT EXISTS USING TTL :ttl");
     insertSessionDay = prepare("INSERT INTO {ks}.sessions_by_day (day, session_id) VALUES (?, ?) USING TTL ?");
     insertChapterBySession = prepare("INSERT INTO {ks}.chapters_by_session (session_id, chapter_sequence,"
         + " chapter_id, batch_sequence, chapter) VALUES (?, ?, ?, ?, ?) USING TTL ?");
@@ -209,9 +210,26 @@ public final class CassandraStorage implements Storage {
     return afterSuccess(writer.write(unique.size(), statements), markers);
   }
 
+  /**
+   * Stores the batch unless another batch holds its (session, sequence) already: the first one
+   * wins (see ReplayContract). The batch row is inserted with {@code IF NOT EXISTS}, and the rows
+   * derived from the batch (its session's day, its chapter reports) are written only when that
+   * insert applied, or when the stored batch is this very batch: a retry after a write that stored
+   * the row but failed on some of the others must still complete them. RATIONALE.md says what the
+   * lightweight transaction costs.
+   */
   @Override
   public CompletableFuture<Void> writeReplay(ReplayBatch batch) {
-    List<Statement<?>> statements = new ArrayList<>();
+    ByteBuffer chapters = BinaryCodec.encode(batch.chapters());
+    Statement<?> row = batchRow(batch, chapters);
+    Set<String> markers = new HashSet<>();
+    return afterSuccess(writer.write(1, () -> writer.execute(row).thenCompose(insert ->
+        insert.wasApplied() || sameBatch(insert.one(), batch, chapters)
+            ? rowsOfBatch(batch, markers)
+            : CompletableFuture.completedFuture(List.of()))), markers);
+  }
+
+  private Statement<?> batchRow(ReplayBatch batch, ByteBuffer chapters) {
     SessionInfo info = batch.session();
     BoundStatementBuilder row = insertBatch.boundStatementBuilder()
         .setString("session_id", batch.sessionId())
@@ -221,6 +239,7 @@ public final class CassandraStorage implements Storage {
         .setInt("event_count", batch.eventCount())
         .setInt("error_count", batch.errorCount())
         .setList("full_snapshots", batch.fullSnapshotMicros(), Long.class)
+        .setByteBuffer("chapters", chapters.duplicate())
         .setByteBuffer("events", ByteBuffer.wrap(batch.events()))
         .setInt("ttl", ttlSeconds);
     // Absent details stay unset rather than null: a null would write a tombstone.
@@ -229,15 +248,38 @@ public final class CassandraStorage implements Storage {
     setIfPresent(row, "entry_url", info.entryUrl());
     setIfPresent(row, "user_id", info.userId());
     setIfPresent(row, "user_email", info.userEmail());
-    statements.add(row.build());
+    return row.build();
+  }
 
+  /** Whether the row a failed {@code IF NOT EXISTS} returned holds exactly this batch. */
+  private static boolean sameBatch(Row stored, ReplayBatch batch, ByteBuffer chapters) {
+    SessionInfo info = batch.session();
+    return stored.getLong("first_event_micros") == batch.firstEventMicros()
+        && stored.getLong("last_event_micros") == batch.lastEventMicros()
+        && stored.getInt("event_count") == batch.eventCount()
+        && stored.getInt("error_count") == batch.errorCount()
+        && stored.getList("full_snapshots", Long.class).equals(batch.fullSnapshotMicros())
+        && Objects.equals(stored.getString("service"), info.service())
+        && Objects.equals(stored.getString("user_agent"), info.userAgent())
+        && Objects.equals(stored.getString("entry_url"), info.entryUrl())
+        && Objects.equals(stored.getString("user_id"), info.userId())
+        && Objects.equals(stored.getString("user_email"), info.userEmail())
+        && chapters.equals(stored.getByteBuffer("chapters"))
+        && ByteBuffer.wrap(batch.events()).equals(orEmpty(stored.getByteBuffer("events")));
+  }
+
+  private static ByteBuffer orEmpty(ByteBuffer blob) {
+    return blob == null ? ByteBuffer.allocate(0) : blob;
+  }
+
+  /** The rows a stored batch implies besides its own: its session's day and its chapters' reports. */
+  private CompletionStage<List<Statement<?>>> rowsOfBatch(ReplayBatch batch, Set<String> markers) {
+    List<Statement<?>> statements = new ArrayList<>();
     long day = Buckets.day(batch.lastEventMicros());
     statements.add(insertSessionDay.bind(day, batch.sessionId(), ttlSeconds));
-    Set<String> markers = new HashSet<>();
     addMarker(markers, statements, Buckets.SESSION_DAYS, day);
-
-    if (batch.chapters().isEmpty()) return afterSuccess(writer.write(1, statements), markers);
-    return afterSuccess(writer.write(1, () -> ownedChapters(batch).thenApply(owned -> {
+    if (batch.chapters().isEmpty()) return CompletableFuture.completedFuture(statements);
+    return ownedChapters(batch).thenApply(owned -> {
       for (Chapter chapter : owned) {
         ByteBuffer blob = BinaryCodec.encode(chapter);
         statements.add(insertChapterBySession.bind(batch.sessionId(), chapter.sequence(), chapter.chapterId(),
@@ -248,7 +290,7 @@ public final class CassandraStorage implements Storage {
         }
       }
       return statements;
-    })), markers);
+    });
   }
 
   /**
@@ -271,11 +313,11 @@ public final class CassandraStorage implements Storage {
 
   /** The session owning the chapter, claiming it for {@code sessionId} when nobody has yet. */
   private CompletionStage<String> owner(String chapterId, String sessionId) {
-    return session.executeAsync(selectChapterOwner.bind(chapterId)).thenCompose(read -> {
+    return writer.execute(selectChapterOwner.bind(chapterId)).thenCompose(read -> {
       Row known = read.one();
       if (known != null) return CompletableFuture.completedFuture(known.getString("session_id"));
       // Not applied means another claim won meanwhile; its row comes back with the result.
-      return session.executeAsync(claimChapter.bind(chapterId, sessionId, ownerTtlSeconds))
+      return writer.execute(claimChapter.bind(chapterId, sessionId, ownerTtlSeconds))
           .thenApply(claim -> claim.wasApplied() ? sessionId : claim.one().getString("session_id"));
     });
   }

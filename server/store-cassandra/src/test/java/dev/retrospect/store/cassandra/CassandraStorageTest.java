@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.retrospect.contract.TestData;
 import dev.retrospect.core.Chapter;
+import dev.retrospect.core.ReplayBatch;
 import dev.retrospect.core.SessionInfo;
 import dev.retrospect.core.Span;
 import dev.retrospect.core.StorageOverloadedException;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What only the Cassandra store promises: its schema, its write bound, its TTL, how it settles
- * racing claims of a chapter. One keyspace,
+ * racing claims of a chapter, how a retried batch completes its rows. One keyspace,
  * replicated per data centre, serves the class (creating one takes seconds).
  */
 @ExtendWith(CassandraNodeExtension.class)
@@ -144,6 +145,27 @@ class CassandraStorageTest {
       assertThat(storage.chapters(report.getKey())).hasSize(owner ? 1 : 0);
       assertThat(storage.chapterOfTrace(report.getValue().traceId()).isPresent()).isEqualTo(owner);
     }
+  }
+
+  @Test
+  void aRetryOfABatchWhoseChapterRowsWereLostWritesThemAgain() {
+    long t = TestData.windowStart();
+    String session = TestData.sessionId();
+    Chapter chapter = TestData.answeredChapter(TestData.chapterId(), session, 0, TestData.traceId(), t, 200);
+    ReplayBatch batch = TestData.batch(session, 3, t, t + 1_000, 4, List.of(t), List.of(chapter), SessionInfo.EMPTY, 0);
+    storage.writeReplay(batch).join();
+    // As if the first write stored the batch row and then failed before its chapter rows.
+    String ks = config.keyspace();
+    cql.execute("DELETE FROM " + ks + ".chapter_reports WHERE chapter_id = ?", chapter.chapterId());
+    cql.execute("DELETE FROM " + ks + ".chapters_by_session WHERE session_id = ?", session);
+    cql.execute("DELETE FROM " + ks + ".chapter_by_trace WHERE trace_id = ?", chapter.traceId());
+    assertThat(storage.chapter(chapter.chapterId())).isEmpty();
+
+    storage.writeReplay(batch).join();
+
+    assertThat(storage.chapter(chapter.chapterId())).contains(chapter);
+    assertThat(storage.chapters(session)).containsExactly(chapter);
+    assertThat(storage.chapterOfTrace(chapter.traceId())).contains(chapter);
   }
 
   @Test
