@@ -53,8 +53,8 @@ final class TextMatch {
   /**
    * Splits a search into what the text index is asked and what is checked on each row it returns.
    * FTS5 answers an AND by walking the document lists of its words together, and the words of an
-   * email such as {@code example} and {@code com} are in every span: over 1M spans that costs a
-   * second. So each word's matches are counted, up to {@link #FEW_DOCUMENTS}; when one word has
+   * email such as {@code example} and {@code com} are in every span: over 1M spans that cost a
+   * second as prefix queries and still several times the rare word alone as exact terms. So each word's matches are counted, up to {@link #FEW_DOCUMENTS}; when one word has
    * that few, only it goes to the index, and the other words are checked with {@link
    * SearchText#matches} on the few rows found. When every word is common, the index gets them all.
    *
@@ -102,7 +102,7 @@ final class TextMatch {
   record Narrowed(String match, List<String> check) {}
 
   /** The words without repeats and without a word that starts another: that one is implied. */
-  static List<String> withoutImplied(List<String> words) {
+  private static List<String> withoutImplied(List<String> words) {
     List<String> needed = new ArrayList<>();
     for (String word : words) {
       boolean implied = needed.stream().anyMatch(w -> w.startsWith(word));
