@@ -1,9 +1,5 @@
 package dev.retrospect.store.embedded;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.retrospect.core.AttributeValue;
 import dev.retrospect.core.Span;
 import dev.retrospect.core.SpanEvent;
@@ -11,12 +7,9 @@ import dev.retrospect.core.SpanKind;
 import dev.retrospect.core.SpanLink;
 import dev.retrospect.core.StatusCode;
 import dev.retrospect.core.ValueType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,15 +19,9 @@ import java.util.Map;
  * #BINARY}, then length-prefixed UTF-8 strings, varints and the raw id bytes). It replaced a JSON
  * document with short keys, which cost a third of the ingest path's Java time: every attribute
  * value was copied to prefix its type, and a JSON request body inside an attribute was escaped
- * character by character. Rows written in that JSON format (they start with <code>{</code>) are
- * still read.
+ * character by character.
  */
 final class SpanCodec {
-  private static final JsonFactory JSON =
-      JsonFactory.builder()
-          // Attribute values may be 1 MB or more; the server caps request sizes before this.
-          .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-          .build();
   private static final ValueType[] TYPES = ValueType.values();
   private static final SpanKind[] KINDS = SpanKind.values();
   private static final StatusCode[] CODES = StatusCode.values();
@@ -76,7 +63,6 @@ final class SpanCodec {
   }
 
   static Span decode(byte[] body) {
-    if (body.length > 0 && body[0] == '{') return decodeJson(body);
     Reader r = new Reader(body);
     if (r.in[r.at++] != BINARY) throw new IllegalStateException("stored span has an unknown format " + body[0]);
     String traceId = r.hexId(16);
@@ -103,109 +89,6 @@ final class SpanCodec {
     return new Span(
         traceId, spanId, parent, service, name, kind, start, duration, code, message,
         http == 0 ? null : (int) (http - 1), resource, attributes, events, links, sessionId, chapterId);
-  }
-
-  /** The span body format written before the binary one. */
-  private static Span decodeJson(byte[] body) {
-    try (JsonParser p = JSON.createParser(body)) {
-      expect(p.nextToken(), JsonToken.START_OBJECT);
-      String traceId = null, spanId = null, parent = null, service = null, name = null;
-      String message = null, sessionId = null, chapterId = null;
-      int kind = 0, code = 0;
-      long start = 0, duration = 0;
-      Integer http = null;
-      Map<String, AttributeValue> resource = Map.of(), attributes = Map.of();
-      List<SpanEvent> events = List.of();
-      List<SpanLink> links = List.of();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        p.nextToken();
-        switch (field) {
-          case "t" -> traceId = p.getText();
-          case "s" -> spanId = p.getText();
-          case "p" -> parent = p.getText();
-          case "v" -> service = p.getText();
-          case "n" -> name = p.getText();
-          case "k" -> kind = p.getIntValue();
-          case "st" -> start = p.getLongValue();
-          case "d" -> duration = p.getLongValue();
-          case "c" -> code = p.getIntValue();
-          case "m" -> message = p.getText();
-          case "h" -> http = p.getIntValue();
-          case "r" -> resource = readAttributes(p);
-          case "a" -> attributes = readAttributes(p);
-          case "e" -> events = readEvents(p);
-          case "l" -> links = readLinks(p);
-          case "si" -> sessionId = p.getText();
-          case "ci" -> chapterId = p.getText();
-          default -> p.skipChildren();
-        }
-      }
-      return new Span(
-          traceId, spanId, parent, service, name, KINDS[kind], start, duration, CODES[code], message,
-          http, resource, attributes, events, links, sessionId, chapterId);
-    } catch (IOException e) {
-      throw new UncheckedIOException("stored span is not readable", e);
-    }
-  }
-
-  private static Map<String, AttributeValue> readAttributes(JsonParser p) throws IOException {
-    expect(p.currentToken(), JsonToken.START_OBJECT);
-    Map<String, AttributeValue> attributes = new HashMap<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String key = p.currentName();
-      p.nextToken();
-      String typed = p.getText();
-      attributes.put(key, new AttributeValue(TYPES[typed.charAt(0) - 'A'], typed.substring(1)));
-    }
-    return attributes;
-  }
-
-  private static List<SpanEvent> readEvents(JsonParser p) throws IOException {
-    expect(p.currentToken(), JsonToken.START_ARRAY);
-    List<SpanEvent> events = new ArrayList<>();
-    while (p.nextToken() == JsonToken.START_OBJECT) {
-      long time = 0;
-      String name = "";
-      Map<String, AttributeValue> attributes = Map.of();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        p.nextToken();
-        switch (field) {
-          case "t" -> time = p.getLongValue();
-          case "n" -> name = p.getText();
-          case "a" -> attributes = readAttributes(p);
-          default -> p.skipChildren();
-        }
-      }
-      events.add(new SpanEvent(time, name, attributes));
-    }
-    return events;
-  }
-
-  private static List<SpanLink> readLinks(JsonParser p) throws IOException {
-    expect(p.currentToken(), JsonToken.START_ARRAY);
-    List<SpanLink> links = new ArrayList<>();
-    while (p.nextToken() == JsonToken.START_OBJECT) {
-      String traceId = null, spanId = null;
-      Map<String, AttributeValue> attributes = Map.of();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        p.nextToken();
-        switch (field) {
-          case "t" -> traceId = p.getText();
-          case "s" -> spanId = p.getText();
-          case "a" -> attributes = readAttributes(p);
-          default -> p.skipChildren();
-        }
-      }
-      links.add(new SpanLink(traceId, spanId, attributes));
-    }
-    return links;
-  }
-
-  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
-    if (actual != expected) throw new IOException("expected " + expected + ", got " + actual);
   }
 
   /** Appends to a growing array; strings are a varint of (UTF-8 length + 1), 0 meaning null. */

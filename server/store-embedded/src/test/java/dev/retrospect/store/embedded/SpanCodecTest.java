@@ -9,7 +9,6 @@ import dev.retrospect.core.SpanEvent;
 import dev.retrospect.core.SpanLink;
 import dev.retrospect.core.StatusCode;
 import dev.retrospect.core.ValueType;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,18 +42,5 @@ class SpanCodecTest {
     assertThat(SpanCodec.decode(SpanCodec.encode(span))).isEqualTo(span);
     Span bare = TestData.span("api", 0).build();
     assertThat(SpanCodec.decode(SpanCodec.encode(bare))).isEqualTo(bare);
-  }
-
-  @Test
-  void aSpanStoredInTheEarlierJsonFormatStillReads() {
-    String json =
-        "{\"t\":\"0af7651916cd43dd8448eb211c80319c\",\"s\":\"b7ad6b7169203331\",\"v\":\"api\","
-            + "\"n\":\"GET /\",\"k\":2,\"st\":1000,\"d\":250,\"c\":0,\"h\":200,"
-            + "\"a\":{\"http.response.status_code\":\"C200\",\"note\":\"Ahi\"}}";
-    Span span = SpanCodec.decode(json.getBytes(StandardCharsets.UTF_8));
-    assertThat(span.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
-    assertThat(span.httpStatus()).isEqualTo(200);
-    assertThat(span.attributes().get("note")).isEqualTo(AttributeValue.string("hi"));
-    assertThat(span.durationMicros()).isEqualTo(250);
   }
 }
