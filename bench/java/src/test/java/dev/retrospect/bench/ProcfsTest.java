@@ -11,10 +11,12 @@ class ProcfsTest {
     ProcessMemory memory = new ProcessMemory(ProcessHandle.current().pid());
 
     long resident = memory.residentBytes();
-    long peak = memory.peakResidentBytes(); // read after: the high-water mark includes `resident`
+    long peak = memory.peakResidentBytes();
 
     assertThat(resident).isGreaterThan(1 << 20);
-    assertThat(peak).isGreaterThanOrEqualTo(resident);
+    // The kernel syncs per-thread RSS counters into VmHWM lazily, so the mark may trail the current
+    // RSS by a few pages (seen: 164 KiB); it is never megabytes below it.
+    assertThat(peak).isGreaterThanOrEqualTo(resident - (4 << 20));
   }
 
   @Test
