@@ -45,6 +45,8 @@ public final class SqliteStorage implements Storage {
   static final String FILE_NAME = "retrospect.db";
   private static final int READERS = 4;
   private static final int PURGE_CHUNK = 10_000;
+  /** Rows a walk through spans in order reads before it asks the text index instead (~0.1 s). */
+  static final int WALK_BUDGET = 10_000;
   /** Tries of the WAL truncation after a purge, 50 ms apart. */
   private static final int CHECKPOINT_ATTEMPTS = 100;
   private static final Logger LOG = Logger.getLogger(SqliteStorage.class.getName());
@@ -153,18 +155,13 @@ public final class SqliteStorage implements Storage {
     if (query.text() != null && words.isEmpty()) return new Page<>(List.of(), null);
     return readers.read(
         r -> {
-          TextMatch.Narrowed text =
-              words.isEmpty() ? null : TextMatch.narrowest(r, "span_text", "span_terms", words);
-          List<String> check = text == null ? List.of() : text.check();
-          SpanSearchSql search = SpanSearchSql.of(query, text == null ? null : text.match(), check.isEmpty());
-          PreparedStatement p = r.prepare(search.sql());
-          for (int i = 0; i < search.parameters().size(); i++) p.setObject(i + 1, search.parameters().get(i));
-          List<Span> spans = new ArrayList<>();
-          try (ResultSet rs = p.executeQuery()) {
-            while (spans.size() <= query.limit() && rs.next()) {
-              Span span = SpanCodec.decode(rs.getBytes(1));
-              if (check.isEmpty() || SearchText.matches(check, span)) spans.add(span);
-            }
+          List<Span> spans;
+          if (words.isEmpty()) {
+            spans = rows(r, SpanSearchSql.of(query, null, true), List.of(), query.limit() + 1, Long.MAX_VALUE).spans();
+          } else {
+            TextMatch.Narrowed text = TextMatch.narrowest(
+                r, "span_text", "span_terms", words, TextMatch.commonAt(spanCount(r), query.limit()));
+            spans = text.common() ? walkInOrder(r, query, words, text.match()) : matches(r, query, text);
           }
           String next = null;
           if (spans.size() > query.limit()) {
@@ -173,6 +170,64 @@ public final class SqliteStorage implements Storage {
           }
           return new Page<>(link(r, spans), next);
         });
+  }
+
+  /** Up to limit + 1 spans the text index returns for the query, checked for the words it left out. */
+  private static List<Span> matches(ReadConnections.Reader r, SpanQuery query, TextMatch.Narrowed text)
+      throws SQLException {
+    SpanSearchSql search = SpanSearchSql.of(query, text.match(), text.check().isEmpty());
+    return rows(r, search, text.check(), query.limit() + 1, Long.MAX_VALUE).spans();
+  }
+
+  /**
+   * Words so common that most spans have them: reads spans in the page's order and checks the words
+   * on each, which fills a page after a few rows instead of sorting every match. If matches turn out
+   * rare in that order (the words are common, but mostly among other spans than the newest), it
+   * stops after {@link #WALK_BUDGET} rows and asks the index for the rest of the page, from there.
+   */
+  private static List<Span> walkInOrder(
+      ReadConnections.Reader r, SpanQuery query, List<String> words, String match) throws SQLException {
+    Rows walked = rows(r, SpanSearchSql.of(query, null, false), words, query.limit() + 1, WALK_BUDGET);
+    if (walked.spans().size() > query.limit() || walked.exhausted()) return walked.spans();
+    SpanQuery rest = query
+        .withCursor(SpanSearchSql.cursorAfter(walked.last(), query.sort()))
+        .withLimit(query.limit() - walked.spans().size());
+    List<Span> spans = new ArrayList<>(walked.spans());
+    spans.addAll(matches(r, rest, new TextMatch.Narrowed(match, List.of(), false)));
+    return spans;
+  }
+
+  /**
+   * Reads the search's rows until {@code wanted} spans passed the check, {@code budget} rows were
+   * read or none is left.
+   */
+  private static Rows rows(
+      ReadConnections.Reader r, SpanSearchSql search, List<String> check, int wanted, long budget)
+      throws SQLException {
+    PreparedStatement p = r.prepare(search.sql());
+    for (int i = 0; i < search.parameters().size(); i++) p.setObject(i + 1, search.parameters().get(i));
+    List<Span> spans = new ArrayList<>();
+    Span last = null;
+    long read = 0;
+    try (ResultSet rs = p.executeQuery()) {
+      while (spans.size() < wanted && read < budget) {
+        if (!rs.next()) return new Rows(spans, last, true);
+        read++;
+        last = SpanCodec.decode(rs.getBytes(1));
+        if (check.isEmpty() || SearchText.matches(check, last)) spans.add(last);
+      }
+    }
+    return new Rows(spans, last, false);
+  }
+
+  /** Rows read: the spans that passed, the last row read, and whether the rows ran out. */
+  private record Rows(List<Span> spans, Span last, boolean exhausted) {}
+
+  /** About how many spans the store holds: span ids are given out in order (two index lookups). */
+  private static long spanCount(ReadConnections.Reader r) throws SQLException {
+    try (ResultSet rs = r.prepare("SELECT coalesce((SELECT max(id) FROM spans) - (SELECT min(id) FROM spans) + 1, 0)").executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
   }
 
   @Override
