@@ -22,6 +22,7 @@ import java.util.Map;
  * @param writeQueue spans and replay batches the embedded store holds waiting for the disk
  * @param maxIngestInFlight ingest requests being read, decoded and written at once, all ports
  *     together; the bound on the memory ingest can take
+ * @param maxQueriesInFlight API queries running or waiting at once
  */
 public record ServerConfig(
     String storage,
@@ -37,7 +38,8 @@ public record ServerConfig(
     Map<String, String> storeSettings,
     Access access,
     int writeQueue,
-    int maxIngestInFlight) {
+    int maxIngestInFlight,
+    int maxQueriesInFlight) {
 
   /** One setting: its environment name, flag, default and meaning (the README's table). */
   public enum Setting {
@@ -66,7 +68,8 @@ public record ServerConfig(
     INGEST_KEYS("RETROSPECT_INGEST_KEYS", "", "comma-separated write-only keys browsers send to /v1/replay and /v1/traces on the UI port (?key= or X-Retrospect-Key); when set, requests without one get 401"),
     OTLP_TOKEN("RETROSPECT_OTLP_TOKEN", "", "when set, OTLP ingest on the OTLP ports requires Authorization: Bearer with this token (gRPC: the same metadata)"),
     WRITE_QUEUE("RETROSPECT_WRITE_QUEUE", "20000", "embedded store: spans and replay batches waiting for the disk; past it ingest gets 503 with Retry-After"),
-    MAX_INGEST_IN_FLIGHT("RETROSPECT_MAX_INGEST_IN_FLIGHT", "64", "ingest requests read and decoded at once, all ports together; past it ingest gets 429 with Retry-After");
+    MAX_INGEST_IN_FLIGHT("RETROSPECT_MAX_INGEST_IN_FLIGHT", "64", "ingest requests read and decoded at once, all ports together; past it ingest gets 429 with Retry-After"),
+    MAX_QUERIES_IN_FLIGHT("RETROSPECT_MAX_QUERIES_IN_FLIGHT", "32", "API queries (/api/…) running or waiting at once; past it a query gets 503 with Retry-After, and ingest is unaffected");
 
     public final String env;
     public final String defaultValue;
@@ -130,7 +133,8 @@ public record ServerConfig(
         Map.copyOf(values),
         access(values),
         (int) intIn(Setting.WRITE_QUEUE, values, 1, 10_000_000),
-        (int) intIn(Setting.MAX_INGEST_IN_FLIGHT, values, 1, 100_000));
+        (int) intIn(Setting.MAX_INGEST_IN_FLIGHT, values, 1, 100_000),
+        (int) intIn(Setting.MAX_QUERIES_IN_FLIGHT, values, 1, 10_000));
   }
 
   /**

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Overload: a server with a tiny write queue and in-flight limit, flooded by many concurrent OTLP
  * posts, sheds the excess with 429/503 and Retry-After, stays healthy throughout, stores every span
- * it acknowledged, and takes new writes as soon as the flood stops.
+ * it acknowledged, and takes new writes as soon as the flood stops. A flood of API queries is shed
+ * the same way without touching ingest.
  */
 class OverloadTest {
   private static final int CLIENTS = 48;
@@ -100,6 +102,52 @@ class OverloadTest {
       ExportTraceServiceRequest after = batch(CLIENTS, 0);
       HttpResponse<Void> r = post(server.otlpHttp(), after.toByteArray());
       assertThat(r.statusCode()).as("a write after the flood").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aFloodOfQueriesIsShedWith503WhileIngestAndHealthKeepAnswering(@TempDir Path dataDir) throws Exception {
+    try (TestServer server = new TestServer(dataDir, "--max-queries-in-flight=2")) {
+      for (int request = 0; request < 20; request++) {
+        assertThat(post(server.otlpHttp(), batch(0, request).toByteArray()).statusCode()).isEqualTo(200);
+      }
+      int queries = 64;
+      CountDownLatch go = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(queries);
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int q = 0; q < queries; q++) {
+        answers.add(pool.submit(() -> {
+          go.await();
+          // An export of all 2,000 spans as CSV: long enough that the queries overlap.
+          return server.get("/api/spans/export?format=csv&service=flood");
+        }));
+      }
+      go.countDown();
+      // While the queries flood the API, ingest and health answer as usual.
+      for (int request = 20; request < 25; request++) {
+        assertThat(post(server.otlpHttp(), batch(0, request).toByteArray()).statusCode()).as("ingest during the flood").isEqualTo(200);
+        assertThat(server.get("/health").statusCode()).as("health during the flood").isEqualTo(200);
+      }
+      int shed = 0;
+      for (Future<HttpResponse<String>> f : answers) {
+        HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+        if (r.statusCode() == 503) {
+          shed++;
+          assertThat(r.headers().firstValue("retry-after")).contains("1");
+          assertThat(TestServer.json(r.body()).get("error").asText()).contains("too many queries in flight");
+        } else {
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.body().lines().count()).as("CSV header and one line per span").isGreaterThan(2_000);
+        }
+      }
+      pool.shutdown();
+      assertThat(shed).as("queries answered 503").isGreaterThan(0).isLessThan(queries);
+      assertThat(server.get("/metrics").body()).contains("retrospect_queries_overloaded_total " + shed + "\n");
+      // The permits all came back: the API answers again once the flood is over.
+      for (int q = 0; q < 3; q++) {
+        assertThat(server.get("/api/spans?service=flood&limit=5").statusCode()).isEqualTo(200);
+      }
+      assertThat(storedSpanIds(server)).hasSize(25 * SPANS_PER_REQUEST);
     }
   }
 

@@ -29,6 +29,7 @@ import dev.retrospect.server.IngestMetrics;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,23 +46,30 @@ public final class QueryApi {
   private final Storage storage;
   private final IngestMetrics metrics;
   private final SessionEvents sessionEvents;
+  private final Semaphore queries;
 
-  public QueryApi(Storage storage, IngestMetrics metrics, long maxDecompressedBytes) {
+  /**
+   * @param maxQueriesInFlight API queries running or waiting at once; past it a query is answered
+   *     503 with Retry-After at once, so that a flood of queries neither queues without bound nor
+   *     takes the threads ingest decodes on
+   */
+  public QueryApi(Storage storage, IngestMetrics metrics, long maxDecompressedBytes, int maxQueriesInFlight) {
     this.storage = storage;
     this.metrics = metrics;
     this.sessionEvents = new SessionEvents(storage, maxDecompressedBytes);
+    this.queries = new Semaphore(maxQueriesInFlight);
   }
 
   /** Adds every route to the UI/API port's server. */
   public void addTo(ServerBuilder sb) {
-    sb.service("/api/spans", get(this::spans));
-    sb.service("/api/spans/export", get(ctx -> SpanExport.export(storage, spanQuery(ctx, SpanQuery.MAX_LIMIT), new QueryParameters(ctx).text("format"))));
-    sb.service("/api/traces/{traceId}", get(this::trace));
-    sb.service("/api/chapters/{chapterId}", get(this::chapter));
-    sb.service("/api/sessions", get(this::sessions));
-    sb.service("/api/sessions/{sessionId}", get(this::session));
-    sb.service("/api/sessions/{sessionId}/events", get(this::events));
-    sb.service("/api/services", get(ctx -> json(ApiJson.object().set("services", strings(storage.services())))));
+    sb.service("/api/spans", query(this::spans));
+    sb.service("/api/spans/export", query(ctx -> SpanExport.export(storage, spanQuery(ctx, SpanQuery.MAX_LIMIT), new QueryParameters(ctx).text("format"))));
+    sb.service("/api/traces/{traceId}", query(this::trace));
+    sb.service("/api/chapters/{chapterId}", query(this::chapter));
+    sb.service("/api/sessions", query(this::sessions));
+    sb.service("/api/sessions/{sessionId}", query(this::session));
+    sb.service("/api/sessions/{sessionId}/events", query(this::events));
+    sb.service("/api/services", query(ctx -> json(ApiJson.object().set("services", strings(storage.services())))));
     sb.serviceUnder("/api/", (ctx, req) -> error(HttpStatus.NOT_FOUND, "no API endpoint " + ctx.path() + "; see docs/api.md"));
     sb.service("/health", get(ctx -> health()));
     sb.service("/metrics", get(ctx -> HttpResponse.of(HttpStatus.OK,
@@ -180,6 +188,23 @@ public final class QueryApi {
     ArrayNode array = ApiJson.array();
     values.forEach(array::add);
     return array;
+  }
+
+  /** {@link #get}, counted against the queries in flight: past the limit, 503 with Retry-After. */
+  private HttpService query(Function<ServiceRequestContext, HttpResponse> handler) {
+    HttpService service = get(handler);
+    return (ctx, req) -> {
+      if (!queries.tryAcquire()) {
+        metrics.queriesOverloaded.increment();
+        return HttpResponse.of(ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+            .contentType(MediaType.JSON_UTF_8).set(HttpHeaderNames.RETRY_AFTER, "1").build(),
+            HttpData.ofUtf8(ApiJson.object()
+                .put("error", "too many queries in flight; retry after 1 s").toString()));
+      }
+      // Released when the exchange is over, however it ends (answered, failed, client gone).
+      ctx.log().whenComplete().thenRun(queries::release);
+      return service.serve(ctx, req);
+    };
   }
 
   /** A GET-only service that runs the handler off the event loop and maps its errors. */
