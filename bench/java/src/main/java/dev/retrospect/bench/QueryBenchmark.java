@@ -82,7 +82,7 @@ public final class QueryBenchmark {
         };
         Timed email = time(warmup, queries, () -> {
           CheckoutTrace trace = generator.trace(someTrace.applyAsInt(0));
-          return target.spansFoundByEmail(trace.email(), trace.traceId());
+          return target.spansFoundByEmail(trace.email(), trace.traceId(), HttpJson.DEFAULT_TIMEOUT);
         }, CheckoutTraceGenerator.SPANS_PER_TRACE);
         // The email's first word alone is unique to its trace; the other two (example, com) are in
         // every span, so comparing the two searches shows what the common words cost.

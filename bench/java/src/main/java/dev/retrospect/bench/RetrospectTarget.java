@@ -3,6 +3,7 @@ package dev.retrospect.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +78,8 @@ public final class RetrospectTarget extends JarTarget {
   }
 
   @Override
-  public int spansFoundByEmail(String email, String traceId) {
-    JsonNode page = http.get(api("/api/spans?limit=50&q=" + HttpJson.encode(email)), -1);
+  public int spansFoundByEmail(String email, String traceId, Duration timeout) {
+    JsonNode page = http.get(api("/api/spans?limit=50&q=" + HttpJson.encode(email)), -1, timeout);
     return HttpJson.countTrace(page.path("spans"), "traceId", traceId);
   }
 
@@ -89,7 +90,7 @@ public final class RetrospectTarget extends JarTarget {
 
   @Override
   public int spansFoundByWord(String word, String traceId) {
-    return spansFoundByEmail(word, traceId);
+    return spansFoundByEmail(word, traceId, HttpJson.DEFAULT_TIMEOUT);
   }
 
   @Override
