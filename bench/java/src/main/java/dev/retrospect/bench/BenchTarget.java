@@ -33,6 +33,9 @@ public interface BenchTarget extends AutoCloseable {
   /** Free-text search for one word; returns the spans of {@code traceId} found. */
   int spansFoundByWord(String word, String traceId);
 
+  /** Counts what the store really holds of sampled traces; close it when done. */
+  StoredCounter storedCounter();
+
   /** Fetches the trace by id (one partition read on Cassandra, no index); returns how many spans came back. */
   int traceSpans(String traceId);
 

@@ -36,6 +36,14 @@ abstract class JarTarget implements BenchTarget {
     return List.of("-jar", jar.toString());
   }
 
+  /** Where the server keeps its spans on Cassandra. */
+  protected abstract StoredCounter.SpanTable spanTable();
+
+  @Override
+  public StoredCounter storedCounter() {
+    return cassandra == null ? StoredCounter.throughServer(this) : StoredCounter.onNode(cassandra, spanTable());
+  }
+
   @Override
   public ServerProcess process() {
     return process;

@@ -63,6 +63,11 @@ public final class RetrospectTarget extends JarTarget {
   }
 
   @Override
+  protected StoredCounter.SpanTable spanTable() {
+    return new StoredCounter.SpanTable(cassandra.keyspace("retrospect"), "spans", "trace_id", "span_id");
+  }
+
+  @Override
   public URI ingestUri() {
     return URI.create("http://127.0.0.1:" + otlpPort + "/v1/traces");
   }

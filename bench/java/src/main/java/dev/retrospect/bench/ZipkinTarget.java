@@ -46,6 +46,12 @@ public final class ZipkinTarget extends JarTarget {
     startJar(env, "zipkin.log", uri("/health"));
   }
 
+  /** The {@code cassandra3} schema's span table: partition {@code trace_id}, span {@code id}. */
+  @Override
+  protected StoredCounter.SpanTable spanTable() {
+    return new StoredCounter.SpanTable(cassandra.keyspace("zipkin"), "span", "trace_id", "id");
+  }
+
   @Override
   public URI ingestUri() {
     return uri("/api/v2/spans");
