@@ -33,6 +33,9 @@ public interface BenchTarget extends AutoCloseable {
   /** Free-text search for one word; returns the spans of {@code traceId} found. */
   int spansFoundByWord(String word, String traceId);
 
+  /** How long a query API call that names no timeout of its own may take before it fails. */
+  void queryTimeout(Duration timeout);
+
   /** Counts what the store really holds of sampled traces; close it when done. */
   StoredCounter storedCounter();
 

@@ -17,6 +17,7 @@ final class HttpJson {
   /** Long enough for a search over a large store on a busy machine: measure it, not the timeout. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private Duration timeout = DEFAULT_TIMEOUT;
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5))
@@ -46,9 +47,14 @@ final class HttpJson {
     }
   }
 
+  /** The timeout of calls that do not name their own. */
+  void timeout(Duration timeout) {
+    this.timeout = timeout;
+  }
+
   /** The parsed JSON body, or null when the server answered {@code allowed} (e.g. 404). */
   JsonNode get(URI uri, int allowed) {
-    return get(uri, allowed, DEFAULT_TIMEOUT);
+    return get(uri, allowed, timeout);
   }
 
   JsonNode get(URI uri, int allowed, Duration timeout) {

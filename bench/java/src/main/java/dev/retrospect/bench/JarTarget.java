@@ -36,6 +36,11 @@ abstract class JarTarget implements BenchTarget {
     return List.of("-jar", jar.toString());
   }
 
+  @Override
+  public void queryTimeout(Duration timeout) {
+    http.timeout(timeout);
+  }
+
   /** Where the server keeps its spans on Cassandra. */
   protected abstract StoredCounter.SpanTable spanTable();
 
