@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  */
 public final class IngestBenchmark {
   private static final Set<String> OPTIONS = union(BenchOptions.COMMON,
-      Set.of("duration", "max-spans", "samples", "email-samples", "lookup-timeout", "settle"));
+      Set.of("duration", "max-spans", "samples", "email-samples", "lookup-timeout", "settle",
+          "recount-after"));
 
   public static void main(String[] args) throws IOException {
     BenchOptions options = new BenchOptions(args, OPTIONS);
@@ -38,6 +39,7 @@ public final class IngestBenchmark {
     int samples = options.integer("samples", 200);
     int emailSamples = options.integer("email-samples", 20);
     Duration lookupTimeout = options.seconds("lookup-timeout", 30);
+    Duration recountAfter = options.seconds("recount-after", 0);
     Duration settle = options.seconds("settle", 5);
     String runTag = Long.toString(System.currentTimeMillis() / 1000, 36);
     Path workDir = options.path("work-dir", "bench/target/ingest-" + runTag).toAbsolutePath();
@@ -71,6 +73,7 @@ public final class IngestBenchmark {
         System.out.printf("started pid %d; %s; posting for up to %s...%n", target.process().pid(),
             Machine.loadAverage(), duration);
         double cpuBefore = target.process().cpu().seconds();
+        long loadStart = System.nanoTime();
         IngestLoad.Result load = IngestLoad.run(target.ingestUri(), target.contentType(),
             b -> bodies[b], batches, spansPerRequest, connections, duration);
         double cpuSeconds = target.process().cpu().seconds() - cpuBefore;
@@ -99,6 +102,7 @@ public final class IngestBenchmark {
             alive);
         reports.put(target.name(), report);
         report.print(System.out);
+        if (alive && recountAfter.toSeconds() > 0) recount(target, sampled, load, recountAfter, loadStart);
       }
       deleteRecursively(workDir.resolve("retrospect-data"));
     }
@@ -176,6 +180,21 @@ public final class IngestBenchmark {
       }
       return new StoredSample(counter.source(), traces.size(), expected, found, complete, errors, firstError, nanos);
     }
+  }
+
+  /**
+   * Counts the same sample again later, for a server that acknowledges before it writes: whatever
+   * it stored meanwhile shows, as does the rate over all the time it had (not the load's only).
+   */
+  static void recount(BenchTarget target, List<CheckoutTrace> sampled, IngestLoad.Result load,
+      Duration wait, long loadStartNanos) {
+    ServerProcess.sleep(wait.toMillis());
+    StoredSample again = countStored(target, sampled);
+    double seconds = (System.nanoTime() - loadStartNanos) / 1e9;
+    double stored = load.acknowledgedSpans() * again.storedFraction();
+    System.out.printf("counted again %d s later: %,d of %,d sampled spans stored (%.1f%%), i.e. %,.0f spans"
+        + " = %,.0f spans/s over the %.0f s since the load began%n", wait.toSeconds(), again.spansFound(),
+        again.spansExpected(), 100 * again.storedFraction(), stored, stored / seconds, seconds);
   }
 
   static EmailLookups lookUpByEmail(BenchTarget target, List<CheckoutTrace> traces, Duration timeout) {

@@ -44,11 +44,11 @@ public final class QueryBenchmark {
       return unfinished >= UNFINISHED_BEFORE_GIVING_UP;
     }
 
-    /** E.g. "12 / 200", or "0 / 2 (gave up: 3 did not finish within the timeout)". */
+    /** E.g. "12 / 200", or "0 / 2 (2 failed); 3 without an answer in time, warm-up included; gave up, 50 asked". */
     String completeOf(int asked) {
-      return complete + " / " + nanos.length
-          + (failed > 0 ? " (" + failed + " failed" + (unfinished > 0 ? ", " + unfinished + " of them unfinished" : "") + ")" : "")
-          + (gaveUp() ? " — gave up after " + unfinished + " did not finish, of " + asked + " asked" : "");
+      return complete + " / " + nanos.length + (failed > 0 ? " (" + failed + " failed)" : "")
+          + (unfinished > 0 ? "; " + unfinished + " without an answer in time, warm-up included" : "")
+          + (gaveUp() ? "; gave up, " + asked + " asked" : "");
     }
   }
 
