@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts: builds what is missing (the benchmark jar, Retrospect's jar)
+# Sourced by the benchmark scripts: builds what is missing or stale (the benchmark jar, Retrospect's jar)
 # and fetches Zipkin's exec jar from Maven Central into bench/.cache. Leaves the repository root
 # as the working directory.
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -8,7 +8,9 @@ zipkin_jar=bench/.cache/zipkin-server-3.5.1-exec.jar
 if [ ! -f "$bench_jar" ] || [ -n "$(find bench/java/src bench/java/pom.xml -newer "$bench_jar" -print -quit)" ]; then
   mvn -q -B -ntp -pl bench/java -am package -DskipTests
 fi
-if [ ! -f server/app/target/retrospect.jar ]; then
+# Rebuilt when any server module changed since: a stale jar would measure old code.
+if [ ! -f server/app/target/retrospect.jar ] \
+  || [ -n "$(find server -path '*/target' -prune -o \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer server/app/target/retrospect.jar -print -quit)" ]; then
   mvn -q -B -ntp -pl server/app -am package -DskipTests
 fi
 if [ ! -f "$zipkin_jar" ]; then

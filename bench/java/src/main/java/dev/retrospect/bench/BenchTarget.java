@@ -1,6 +1,7 @@
 package dev.retrospect.bench;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 /** A trace server under test, started by the benchmark as a child process. */
@@ -20,8 +21,11 @@ public interface BenchTarget extends AutoCloseable {
 
   byte[] encode(List<CheckoutTrace> traces);
 
-  /** Searches the way a user looking for this customer would; returns the spans of {@code traceId} found. */
-  int spansFoundByEmail(String email, String traceId);
+  /**
+   * Searches the way a user looking for this customer would; returns the spans of {@code traceId}
+   * found. Throws when no answer came within {@code timeout}.
+   */
+  int spansFoundByEmail(String email, String traceId, Duration timeout);
 
   /** Whether {@link #spansFoundByWord} works: Zipkin matches whole tag values only. */
   boolean searchesWords();
@@ -29,7 +33,13 @@ public interface BenchTarget extends AutoCloseable {
   /** Free-text search for one word; returns the spans of {@code traceId} found. */
   int spansFoundByWord(String word, String traceId);
 
-  /** Fetches the trace by id; returns how many spans came back. */
+  /** How long a query API call that names no timeout of its own may take before it fails. */
+  void queryTimeout(Duration timeout);
+
+  /** Counts what the store really holds of sampled traces; close it when done. */
+  StoredCounter storedCounter();
+
+  /** Fetches the trace by id (one partition read on Cassandra, no index); returns how many spans came back. */
   int traceSpans(String traceId);
 
   /** Searches server errors (5xx) that started in the window; returns how many spans came back. */

@@ -14,17 +14,24 @@ import java.time.Duration;
 
 /** The blocking GET calls the benchmarks make against a server's query API. */
 final class HttpJson {
+  /** Long enough for a search over a large store on a busy machine: measure it, not the timeout. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private Duration timeout = DEFAULT_TIMEOUT;
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5))
       .build();
 
-  /** The response body; throws on a status other than 200 unless it is {@code allowed}. */
-  String getText(URI uri, int allowed) {
+  /**
+   * The response body; throws on a status other than 200 unless it is {@code allowed}, and
+   * {@link java.io.UncheckedIOException} caused by {@link java.net.http.HttpTimeoutException} when
+   * no answer came within the timeout.
+   */
+  String getText(URI uri, int allowed, Duration timeout) {
     try {
       HttpResponse<String> response = client.send(
-          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).build(),
+          HttpRequest.newBuilder(uri).timeout(timeout).build(),
           HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == allowed) return null;
       if (response.statusCode() != 200) {
@@ -40,9 +47,18 @@ final class HttpJson {
     }
   }
 
+  /** The timeout of calls that do not name their own. */
+  void timeout(Duration timeout) {
+    this.timeout = timeout;
+  }
+
   /** The parsed JSON body, or null when the server answered {@code allowed} (e.g. 404). */
   JsonNode get(URI uri, int allowed) {
-    String body = getText(uri, allowed);
+    return get(uri, allowed, timeout);
+  }
+
+  JsonNode get(URI uri, int allowed, Duration timeout) {
+    String body = getText(uri, allowed, timeout);
     if (body == null) return null;
     try {
       return JSON.readTree(body);
@@ -67,7 +83,7 @@ final class HttpJson {
   /** {@link #metricLines} of the exposition at {@code uri}, or why it could not be read. */
   String metrics(URI uri, String... words) {
     try {
-      return metricLines(getText(uri, -1), words);
+      return metricLines(getText(uri, -1, DEFAULT_TIMEOUT), words);
     } catch (RuntimeException e) {
       return "unavailable: " + e.getMessage();
     }

@@ -17,12 +17,14 @@ import java.util.stream.IntStream;
 /**
  * Ingest benchmark: the same pre-built checkout traces are posted to each target in turn (never
  * two at once), each started fresh as a child process with the same heap, connections and time
- * limit. Afterwards it checks what each actually stored by looking up randomly sampled
- * acknowledged traces by their customer's email, and prints the figures side by side.
+ * limit. Afterwards it counts what each actually stored by fetching randomly sampled acknowledged
+ * traces by id, times looking some of them up by their customer's email, and prints the figures
+ * side by side.
  */
 public final class IngestBenchmark {
   private static final Set<String> OPTIONS = union(BenchOptions.COMMON,
-      Set.of("duration", "max-spans", "samples", "settle"));
+      Set.of("duration", "max-spans", "samples", "email-samples", "lookup-timeout", "settle",
+          "recount-after"));
 
   public static void main(String[] args) throws IOException {
     BenchOptions options = new BenchOptions(args, OPTIONS);
@@ -34,7 +36,10 @@ public final class IngestBenchmark {
     int batches = options.integer("max-spans", 2_000_000) / spansPerRequest;
     int connections = options.integer("connections", 8);
     Duration duration = options.seconds("duration", 60);
-    int samples = options.integer("samples", 50);
+    int samples = options.integer("samples", 200);
+    int emailSamples = options.integer("email-samples", 20);
+    Duration lookupTimeout = options.seconds("lookup-timeout", 30);
+    Duration recountAfter = options.seconds("recount-after", 0);
     Duration settle = options.seconds("settle", 5);
     String runTag = Long.toString(System.currentTimeMillis() / 1000, 36);
     Path workDir = options.path("work-dir", "bench/target/ingest-" + runTag).toAbsolutePath();
@@ -47,10 +52,11 @@ public final class IngestBenchmark {
     System.out.println("# Ingest benchmark");
     System.out.println(Machine.describe());
     System.out.printf("%d connections, %d spans per request (%d traces of 5), at most %s or %,d spans,"
-        + " heap %s (Zipkin %s), store %s, %d sampled lookups; work dir %s%n", connections,
+        + " heap %s (Zipkin %s), store %s, %d traces sampled by id, %d of them by email"
+        + " (at most %s each); work dir %s%n", connections,
         spansPerRequest, tracesPerBatch, duration, (long) batches * spansPerRequest,
         options.string("heap", "384m"), options.string("zipkin-heap", options.string("heap", "384m")),
-        options.string("store", "embedded"), samples, workDir);
+        options.string("store", "embedded"), samples, emailSamples, lookupTimeout, workDir);
 
     Map<String, IngestReport> reports = new LinkedHashMap<>();
     for (BenchTarget target : options.targets(workDir, runTag)) {
@@ -67,6 +73,7 @@ public final class IngestBenchmark {
         System.out.printf("started pid %d; %s; posting for up to %s...%n", target.process().pid(),
             Machine.loadAverage(), duration);
         double cpuBefore = target.process().cpu().seconds();
+        long loadStart = System.nanoTime();
         IngestLoad.Result load = IngestLoad.run(target.ingestUri(), target.contentType(),
             b -> bodies[b], batches, spansPerRequest, connections, duration);
         double cpuSeconds = target.process().cpu().seconds() - cpuBefore;
@@ -79,13 +86,23 @@ public final class IngestBenchmark {
             load.sent(), load.seconds(), load.acknowledgedBatches(), load.count(429), load.count(503),
             load.failed(), load.errors().isEmpty() ? "" : " " + load.errors());
         ServerProcess.sleep(settle.toMillis());
-        Lookups lookups = alive ? sample(target, generator, load, tracesPerBatch, samples,
-            new Random(options.integer("seed", 42))) : Lookups.NONE;
+        if (alive) {
+          // A server that acknowledges before it writes is still writing now: this shows it.
+          System.out.printf("server CPU time in the %d s after the load: %.1f s%n", settle.toSeconds(),
+              target.process().cpu().seconds() - cpuBefore - cpuSeconds);
+        }
+        List<CheckoutTrace> sampled = sampleTraces(generator, load, tracesPerBatch, samples,
+            new Random(options.integer("seed", 42)));
+        // By id first: a search that the store cannot finish must not slow the count of what it holds.
+        StoredSample stored = alive ? countStored(target, sampled) : StoredSample.NONE;
+        EmailLookups lookups = alive ? lookUpByEmail(target,
+            sampled.subList(0, Math.min(emailSamples, sampled.size())), lookupTimeout) : EmailLookups.NONE;
         String counters = alive ? target.counters() : "process died";
-        IngestReport report = new IngestReport(load, cpuSeconds, peak, end, lookups, counters,
+        IngestReport report = new IngestReport(load, cpuSeconds, peak, end, stored, lookups, counters,
             alive);
         reports.put(target.name(), report);
         report.print(System.out);
+        if (alive && recountAfter.toSeconds() > 0) recount(target, sampled, load, recountAfter, loadStart);
       }
       deleteRecursively(workDir.resolve("retrospect-data"));
     }
@@ -98,43 +115,119 @@ public final class IngestBenchmark {
     return traces;
   }
 
-  /** Results of looking up sampled acknowledged traces by email. */
-  record Lookups(int sampled, int complete, int partial, int errors, String firstError,
-      long[] nanos) {
-    static final Lookups NONE = new Lookups(0, 0, 0, 0, null, new long[0]);
+  /**
+   * Sampled acknowledged traces counted by trace id (see {@link StoredCounter}): what the store
+   * really holds. A count that failed says nothing either way and is left out of the share.
+   */
+  record StoredSample(String source, int traces, long spansExpected, long spansFound, int complete, int errors,
+      String firstError, long[] nanos) {
+    static final StoredSample NONE = new StoredSample("none", 0, 0, 0, 0, 0, null, new long[0]);
 
-    /** Of the lookups that got an answer: a lookup that failed (timed out) says nothing either way. */
-    double completeFraction() {
-      return sampled == errors ? 0 : complete / (double) (sampled - errors);
+    double storedFraction() {
+      return spansExpected == 0 ? 0 : spansFound / (double) spansExpected;
     }
   }
 
-  static Lookups sample(BenchTarget target, CheckoutTraceGenerator generator, IngestLoad.Result load,
+  /**
+   * Sampled acknowledged traces looked up by their customer's email, each given at most the
+   * lookup timeout; after {@link #UNFINISHED_BEFORE_GIVING_UP} unfinished lookups the rest are
+   * not tried, so a store whose search cannot finish does not hold the benchmark for hours.
+   */
+  record EmailLookups(int tried, int complete, int partial, int unfinished, int errors,
+      String firstError, long[] nanos, Duration timeout) {
+    static final EmailLookups NONE = new EmailLookups(0, 0, 0, 0, 0, null, new long[0], Duration.ZERO);
+
+    int missing() {
+      return tried - complete - partial - unfinished - errors;
+    }
+  }
+
+  static final int UNFINISHED_BEFORE_GIVING_UP = 3;
+
+  /** {@code samples} distinct traces of acknowledged batches, chosen at random. */
+  static List<CheckoutTrace> sampleTraces(CheckoutTraceGenerator generator, IngestLoad.Result load,
       int tracesPerBatch, int samples, Random random) {
     List<Integer> acknowledged = new ArrayList<>();
-    for (int b = 0; b < load.status().length; b++) if (load.acknowledged(b)) acknowledged.add(b);
+    for (int b = 0; b < load.status().length; b++) {
+      if (!load.acknowledged(b)) continue;
+      for (int t = 0; t < tracesPerBatch; t++) acknowledged.add(b * tracesPerBatch + t);
+    }
     java.util.Collections.shuffle(acknowledged, random);
-    int n = Math.min(samples, acknowledged.size());
-    long[] nanos = new long[n];
+    return acknowledged.subList(0, Math.min(samples, acknowledged.size())).stream()
+        .map(generator::trace).toList();
+  }
+
+  static StoredSample countStored(BenchTarget target, List<CheckoutTrace> traces) {
+    long[] nanos = new long[traces.size()];
+    long expected = 0;
+    long found = 0;
     int complete = 0;
-    int partial = 0;
     int errors = 0;
     String firstError = null;
-    for (int i = 0; i < n; i++) {
-      CheckoutTrace trace = generator.trace(acknowledged.get(i) * tracesPerBatch
-          + random.nextInt(tracesPerBatch));
+    try (StoredCounter counter = target.storedCounter()) {
+      for (int i = 0; i < traces.size(); i++) {
+        long start = System.nanoTime();
+        try {
+          int spans = Math.min(counter.spans(traces.get(i).traceId()), CheckoutTraceGenerator.SPANS_PER_TRACE);
+          expected += CheckoutTraceGenerator.SPANS_PER_TRACE;
+          found += spans;
+          if (spans == CheckoutTraceGenerator.SPANS_PER_TRACE) complete++;
+        } catch (RuntimeException e) {
+          errors++;
+          if (firstError == null) firstError = e.getMessage();
+        }
+        nanos[i] = System.nanoTime() - start;
+      }
+      return new StoredSample(counter.source(), traces.size(), expected, found, complete, errors, firstError, nanos);
+    }
+  }
+
+  /**
+   * Counts the same sample again later, for a server that acknowledges before it writes: whatever
+   * it stored meanwhile shows, as does the rate over all the time it had (not the load's only).
+   */
+  static void recount(BenchTarget target, List<CheckoutTrace> sampled, IngestLoad.Result load,
+      Duration wait, long loadStartNanos) {
+    ServerProcess.sleep(wait.toMillis());
+    StoredSample again = countStored(target, sampled);
+    double seconds = (System.nanoTime() - loadStartNanos) / 1e9;
+    double stored = load.acknowledgedSpans() * again.storedFraction();
+    System.out.printf("counted again %d s later: %,d of %,d sampled spans stored (%.1f%%), i.e. %,.0f spans"
+        + " = %,.0f spans/s over the %.0f s since the load began%n", wait.toSeconds(), again.spansFound(),
+        again.spansExpected(), 100 * again.storedFraction(), stored, stored / seconds, seconds);
+  }
+
+  static EmailLookups lookUpByEmail(BenchTarget target, List<CheckoutTrace> traces, Duration timeout) {
+    List<Long> nanos = new ArrayList<>();
+    int complete = 0;
+    int partial = 0;
+    int unfinished = 0;
+    int errors = 0;
+    int tried = 0;
+    String firstError = null;
+    for (CheckoutTrace trace : traces) {
+      if (unfinished == UNFINISHED_BEFORE_GIVING_UP) break;
+      tried++;
       long start = System.nanoTime();
       try {
-        int found = target.spansFoundByEmail(trace.email(), trace.traceId());
+        int found = target.spansFoundByEmail(trace.email(), trace.traceId(), timeout);
         if (found >= CheckoutTraceGenerator.SPANS_PER_TRACE) complete++;
         else if (found > 0) partial++;
+        nanos.add(System.nanoTime() - start);
+      } catch (UncheckedIOException e) {
+        if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
+          unfinished++;
+        } else {
+          errors++;
+          if (firstError == null) firstError = e.getMessage();
+        }
       } catch (RuntimeException e) {
         errors++;
         if (firstError == null) firstError = e.getMessage();
       }
-      nanos[i] = System.nanoTime() - start;
     }
-    return new Lookups(n, complete, partial, errors, firstError, nanos);
+    return new EmailLookups(tried, complete, partial, unfinished, errors, firstError,
+        nanos.stream().mapToLong(Long::longValue).toArray(), timeout);
   }
 
   static void deleteRecursively(Path dir) throws IOException {

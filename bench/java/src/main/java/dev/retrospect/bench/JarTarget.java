@@ -37,6 +37,19 @@ abstract class JarTarget implements BenchTarget {
   }
 
   @Override
+  public void queryTimeout(Duration timeout) {
+    http.timeout(timeout);
+  }
+
+  /** Where the server keeps its spans on Cassandra. */
+  protected abstract StoredCounter.SpanTable spanTable();
+
+  @Override
+  public StoredCounter storedCounter() {
+    return cassandra == null ? StoredCounter.throughServer(this) : StoredCounter.onNode(cassandra, spanTable());
+  }
+
+  @Override
   public ServerProcess process() {
     return process;
   }

@@ -20,7 +20,9 @@ import java.util.function.IntUnaryOperator;
  */
 public final class QueryBenchmark {
   private static final Set<String> OPTIONS = IngestBenchmark.union(BenchOptions.COMMON,
-      Set.of("spans", "queries", "warmup", "load-timeout"));
+      Set.of("spans", "queries", "warmup", "load-timeout", "query-timeout"));
+  /** A kind of query is given up after this many did not finish within the query timeout. */
+  static final int UNFINISHED_BEFORE_GIVING_UP = 3;
   private static final long STEP_MICROS = 1000;
   private static final long WINDOW_MICROS = 10_000_000;
 
@@ -29,9 +31,24 @@ public final class QueryBenchmark {
       Timed email, Timed word, Timed errors, Timed trace, String counters) {}
 
   /** Latencies of one kind of query and what the answers held. */
-  record Timed(long[] nanos, int complete, long results, int failed, String firstFailure) {
+  /**
+   * @param nanos of the timed queries that ran (fewer than asked when the kind was given up)
+   * @param unfinished queries, warm-up included, that got no answer within the query timeout
+   */
+  record Timed(long[] nanos, int complete, long results, int failed, String firstFailure, int unfinished) {
     LatencySummary summary() {
       return LatencySummary.ofNanos(nanos);
+    }
+
+    boolean gaveUp() {
+      return unfinished >= UNFINISHED_BEFORE_GIVING_UP;
+    }
+
+    /** E.g. "12 / 200", or "0 / 2 (2 failed); 3 without an answer in time, warm-up included; gave up, 50 asked". */
+    String completeOf(int asked) {
+      return complete + " / " + nanos.length + (failed > 0 ? " (" + failed + " failed)" : "")
+          + (unfinished > 0 ? "; " + unfinished + " without an answer in time, warm-up included" : "")
+          + (gaveUp() ? "; gave up, " + asked + " asked" : "");
     }
   }
 
@@ -43,6 +60,7 @@ public final class QueryBenchmark {
     int connections = options.integer("connections", 8);
     int queries = options.integer("queries", 200);
     int warmup = options.integer("warmup", 20);
+    Duration queryTimeout = options.seconds("query-timeout", 120);
     String runTag = Long.toString(System.currentTimeMillis() / 1000, 36);
     Path workDir = options.path("work-dir", "bench/target/query-" + runTag).toAbsolutePath();
     Files.createDirectories(workDir);
@@ -64,6 +82,7 @@ public final class QueryBenchmark {
       System.out.printf("%n## %s%n", target.name());
       try (target) {
         target.start();
+        target.queryTimeout(queryTimeout);
         long start = System.nanoTime();
         boolean[] acknowledged = load(target, generator, batches, tracesPerBatch, connections,
             options.seconds("load-timeout", 1800));
@@ -82,7 +101,7 @@ public final class QueryBenchmark {
         };
         Timed email = time(warmup, queries, () -> {
           CheckoutTrace trace = generator.trace(someTrace.applyAsInt(0));
-          return target.spansFoundByEmail(trace.email(), trace.traceId());
+          return target.spansFoundByEmail(trace.email(), trace.traceId(), queryTimeout);
         }, CheckoutTraceGenerator.SPANS_PER_TRACE);
         // The email's first word alone is unique to its trace; the other two (example, com) are in
         // every span, so comparing the two searches shows what the common words cost.
@@ -101,14 +120,15 @@ public final class QueryBenchmark {
         QueryReport report = new QueryReport(stored, loadSeconds,
             target.process().memory().peakResidentBytes(), email, word, errors, trace, target.counters());
         reports.put(target.name(), report);
-        System.out.printf("email search: %s; found the whole trace %d times%n", email.summary(), email.complete());
+        System.out.printf("email search: %s; found the whole trace %s%n", email.summary(), email.completeOf(queries));
         if (word != null) {
-          System.out.printf("search for the email's first word only: %s; found the whole trace %d times%n",
-              word.summary(), word.complete());
+          System.out.printf("search for the email's first word only: %s; found the whole trace %s%n",
+              word.summary(), word.completeOf(queries));
         }
-        System.out.printf("5xx in a 10 s window: %s; %.1f spans per answer on average%n",
-            errors.summary(), errors.results() / (double) queries);
-        System.out.printf("trace fetch: %s; %d of %d complete%n", trace.summary(), trace.complete(), queries);
+        System.out.printf("5xx in a 10 s window: %s; %.1f spans per answer on average%s%n",
+            errors.summary(), errors.results() / (double) Math.max(1, errors.nanos().length),
+            errors.gaveUp() ? "; gave up after " + errors.unfinished() + " did not finish" : "");
+        System.out.printf("trace fetch: %s; complete %s%n", trace.summary(), trace.completeOf(queries));
         System.out.printf("peak RSS %.0f MB; server counters: %s%n", report.peakRssBytes() / 1048576.0,
             report.counters());
       }
@@ -122,14 +142,14 @@ public final class QueryBenchmark {
         .row("spans acknowledged when loading", r -> String.format("%,d", r.storedSpans()))
         .row("load rate (spans/s)", r -> String.format("%,.0f", r.storedSpans() / r.loadSeconds()))
         .row("email search p50 / p99 (ms)", r -> MarkdownTable.p50p99(r.email().summary()))
-        .row("email search found whole trace", r -> r.email().complete() + " / " + queries
-            + (r.email().failed() > 0 ? " (" + r.email().failed() + " failed)" : ""))
+        .row("email search found whole trace", r -> r.email().completeOf(queries))
         .row("search by the email's unique word p50 / p99 (ms)",
             r -> r.word() == null ? "n/a" : MarkdownTable.p50p99(r.word().summary()))
         .row("5xx in 10 s window p50 / p99 (ms)", r -> MarkdownTable.p50p99(r.errors().summary()))
-        .row("5xx spans per answer (avg)", r -> String.format("%.1f", r.errors().results() / (double) queries))
+        .row("5xx spans per answer (avg)", r -> String.format("%.1f", r.errors().results()
+            / (double) Math.max(1, r.errors().nanos().length)) + (r.errors().gaveUp() ? " (gave up)" : ""))
         .row("trace fetch p50 / p99 (ms)", r -> MarkdownTable.p50p99(r.trace().summary()))
-        .row("trace fetch complete", r -> r.trace().complete() + " / " + queries)
+        .row("trace fetch complete", r -> r.trace().completeOf(queries))
         .row("peak RSS (MB)", r -> String.format("%.0f", r.peakRssBytes() / 1048576.0));
   }
 
@@ -161,21 +181,27 @@ public final class QueryBenchmark {
     int run();
   }
 
-  /** @param completeAt an answer with at least this many spans counts as complete */
+  /**
+   * @param completeAt an answer with at least this many spans counts as complete. After {@link
+   *     #UNFINISHED_BEFORE_GIVING_UP} queries without an answer in time (warm-up included) the rest
+   *     are not run, so a search the store cannot finish does not hold the benchmark for hours.
+   */
   static Timed time(int warmup, int queries, Query query, int completeAt) {
-    for (int i = 0; i < warmup; i++) {
+    int unfinished = 0;
+    for (int i = 0; i < warmup && unfinished < UNFINISHED_BEFORE_GIVING_UP; i++) {
       try {
         query.run();
       } catch (RuntimeException e) {
-        // counted in the timed queries below, where it matters
+        // counted in the timed queries below, where it matters; only a timeout counts here
+        if (timedOut(e)) unfinished++;
       }
     }
-    long[] nanos = new long[queries];
+    List<Long> nanos = new ArrayList<>();
     int complete = 0;
     long results = 0;
     int failed = 0;
     String firstFailure = null;
-    for (int i = 0; i < queries; i++) {
+    for (int i = 0; i < queries && unfinished < UNFINISHED_BEFORE_GIVING_UP; i++) {
       long start = System.nanoTime();
       try {
         int spans = query.run();
@@ -183,11 +209,17 @@ public final class QueryBenchmark {
         if (spans >= completeAt) complete++;
       } catch (RuntimeException e) {
         failed++;
+        if (timedOut(e)) unfinished++;
         if (firstFailure == null) firstFailure = e.getMessage();
       }
-      nanos[i] = System.nanoTime() - start;
+      nanos.add(System.nanoTime() - start);
     }
     if (failed > 0) System.out.printf("%d queries failed, first: %s%n", failed, firstFailure);
-    return new Timed(nanos, complete, results, failed, firstFailure);
+    return new Timed(nanos.stream().mapToLong(Long::longValue).toArray(), complete, results, failed,
+        firstFailure, unfinished);
+  }
+
+  private static boolean timedOut(RuntimeException e) {
+    return e.getCause() instanceof java.net.http.HttpTimeoutException;
   }
 }

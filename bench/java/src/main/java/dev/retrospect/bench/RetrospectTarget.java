@@ -3,6 +3,7 @@ package dev.retrospect.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,11 @@ public final class RetrospectTarget extends JarTarget {
   }
 
   @Override
+  protected StoredCounter.SpanTable spanTable() {
+    return new StoredCounter.SpanTable(cassandra.keyspace("retrospect"), "spans", "trace_id", "span_id");
+  }
+
+  @Override
   public URI ingestUri() {
     return URI.create("http://127.0.0.1:" + otlpPort + "/v1/traces");
   }
@@ -77,8 +83,8 @@ public final class RetrospectTarget extends JarTarget {
   }
 
   @Override
-  public int spansFoundByEmail(String email, String traceId) {
-    JsonNode page = http.get(api("/api/spans?limit=50&q=" + HttpJson.encode(email)), -1);
+  public int spansFoundByEmail(String email, String traceId, Duration timeout) {
+    JsonNode page = http.get(api("/api/spans?limit=50&q=" + HttpJson.encode(email)), -1, timeout);
     return HttpJson.countTrace(page.path("spans"), "traceId", traceId);
   }
 
@@ -89,7 +95,7 @@ public final class RetrospectTarget extends JarTarget {
 
   @Override
   public int spansFoundByWord(String word, String traceId) {
-    return spansFoundByEmail(word, traceId);
+    return spansFoundByEmail(word, traceId, HttpJson.DEFAULT_TIMEOUT);
   }
 
   @Override

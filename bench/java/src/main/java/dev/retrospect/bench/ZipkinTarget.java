@@ -3,6 +3,7 @@ package dev.retrospect.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,12 @@ public final class ZipkinTarget extends JarTarget {
     startJar(env, "zipkin.log", uri("/health"));
   }
 
+  /** The {@code cassandra3} schema's span table: partition {@code trace_id}, span {@code id}. */
+  @Override
+  protected StoredCounter.SpanTable spanTable() {
+    return new StoredCounter.SpanTable(cassandra.keyspace("zipkin"), "span", "trace_id", "id");
+  }
+
   @Override
   public URI ingestUri() {
     return uri("/api/v2/spans");
@@ -61,9 +68,9 @@ public final class ZipkinTarget extends JarTarget {
   }
 
   @Override
-  public int spansFoundByEmail(String email, String traceId) {
+  public int spansFoundByEmail(String email, String traceId, Duration timeout) {
     JsonNode traces = http.get(uri("/api/v2/traces?limit=10&" + window()
-        + "&annotationQuery=" + HttpJson.encode("user.email=" + email)), -1);
+        + "&annotationQuery=" + HttpJson.encode("user.email=" + email)), -1, timeout);
     int found = 0;
     for (JsonNode trace : traces) found += HttpJson.countTrace(trace, "traceId", traceId);
     return found;

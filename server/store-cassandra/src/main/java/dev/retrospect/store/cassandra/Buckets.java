@@ -11,6 +11,12 @@ final class Buckets {
   static final int SPAN_SHARDS = 8;
   /** Partitions per (day, word prefix) of {@code span_tokens}. */
   static final int TOKEN_SHARDS = 4;
+  /**
+   * A {@code span_tokens} row of schema version 3 says "spans of this trace that started in this
+   * second hold this word": the spans of one trace share most words, so one row stands for all of
+   * them (see RATIONALE.md).
+   */
+  static final long TRACE_WORD_BUCKET_MICROS = 1_000_000L;
 
   /** Kinds of rows in the {@code buckets} table: which hours and days hold data. */
   static final String SPAN_HOURS = "span_hour";
@@ -30,7 +36,18 @@ final class Buckets {
     return Math.floorMod((traceId + spanId).hashCode(), SPAN_SHARDS);
   }
 
-  static int tokenShard(String traceId, String spanId) {
+  /** The start of the trace word bucket holding the time. */
+  static long traceWordBucket(long micros) {
+    return Math.floorDiv(micros, TRACE_WORD_BUCKET_MICROS) * TRACE_WORD_BUCKET_MICROS;
+  }
+
+  /** The token shard of a trace's rows (schema version 3 and later). */
+  static int tokenShard(String traceId) {
+    return Math.floorMod(traceId.hashCode(), TOKEN_SHARDS);
+  }
+
+  /** The token shard of a span's own rows, as schema version 2 wrote them; still read and purged. */
+  static int spanTokenShard(String traceId, String spanId) {
     return Math.floorMod((spanId + traceId).hashCode(), TOKEN_SHARDS);
   }
 }

@@ -193,16 +193,20 @@ public final class CassandraStorage implements Storage {
           insertSpanIndex.bind(hour, shard, start, trace, id, span.service(), span.durationMicros(),
               span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob, ttlSeconds),
           size);
-      long day = Buckets.day(start);
-      int tokenShard = Buckets.tokenShard(trace, id);
-      for (String word : TokenIndex.words(span)) {
-        String prefix = TokenIndex.partitionPrefix(word);
-        rows.add("span_tokens:" + day + ":" + prefix + ":" + tokenShard,
-            insertToken.bind(day, prefix, tokenShard, word, start, trace, id, ttlSeconds), word.length() + 64);
-      }
       addMarker(markers, markerRows, Buckets.SPAN_HOURS, hour);
       if (markerDue("service:" + span.service()) && markers.add("service:" + span.service())) {
         markerRows.add(insertService.bind(span.service(), markerTtlSeconds));
+      }
+    }
+    // The spans of a trace share most of their words: one row per word of each trace and second.
+    for (TokenIndex.TraceWords group : TokenIndex.byTraceAndSecond(unique.values())) {
+      long day = Buckets.day(group.bucketMicros());
+      int tokenShard = Buckets.tokenShard(group.traceId());
+      for (String word : group.words()) {
+        String prefix = TokenIndex.partitionPrefix(word);
+        rows.add("span_tokens:" + day + ":" + prefix + ":" + tokenShard,
+            insertToken.bind(day, prefix, tokenShard, word, group.bucketMicros(), group.traceId(),
+                TokenIndex.WHOLE_TRACE, ttlSeconds), word.length() + 64);
       }
     }
     List<Statement<?>> statements = rows.statements();

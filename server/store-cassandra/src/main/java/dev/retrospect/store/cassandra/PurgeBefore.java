@@ -66,7 +66,7 @@ final class PurgeBefore {
         List<Statement<?>> deletes = new ArrayList<>();
         for (Row row : session.execute(selectOldSpans.bind(hour, shard, micros))) {
           Span span = BinaryCodec.decodeSpan(row.getByteBuffer("span"));
-          deletes.addAll(spanDeletes(hour, shard, span));
+          deletes.addAll(spanDeletes(hour, shard, span, micros));
           spans++;
         }
         runAll(deletes);
@@ -84,7 +84,12 @@ final class PurgeBefore {
     return spans;
   }
 
-  private List<Statement<?>> spanDeletes(long hour, int shard, Span span) {
+  /**
+   * The rows of a span older than {@code purgeMicros}: its own, its time index row and its words,
+   * both as schema version 2 wrote them (one row per span) and as version 3 writes them (per trace
+   * and second).
+   */
+  private List<Statement<?>> spanDeletes(long hour, int shard, Span span, long purgeMicros) {
     String trace = span.traceId();
     String id = span.spanId();
     long start = span.startMicros();
@@ -92,9 +97,18 @@ final class PurgeBefore {
     deletes.add(deleteSpan.bind(trace, id));
     deletes.add(deleteSpanIndex.bind(hour, shard, start, trace, id));
     long day = Buckets.day(start);
-    int tokenShard = Buckets.tokenShard(trace, id);
+    int spanShard = Buckets.spanTokenShard(trace, id);
+    long bucket = Buckets.traceWordBucket(start);
+    // The trace's row for its second also stands for its spans of that second that started at or
+    // after the purge time: it is deleted only when the whole second lies before that time.
+    boolean wholeSecondPurged = bucket + Buckets.TRACE_WORD_BUCKET_MICROS <= purgeMicros;
     for (String word : TokenIndex.words(span)) {
-      deletes.add(deleteToken.bind(day, TokenIndex.partitionPrefix(word), tokenShard, word, start, trace, id));
+      String prefix = TokenIndex.partitionPrefix(word);
+      deletes.add(deleteToken.bind(day, prefix, spanShard, word, start, trace, id));
+      if (wholeSecondPurged) {
+        deletes.add(deleteToken.bind(day, prefix, Buckets.tokenShard(trace), word, bucket, trace,
+            TokenIndex.WHOLE_TRACE));
+      }
     }
     return deletes;
   }

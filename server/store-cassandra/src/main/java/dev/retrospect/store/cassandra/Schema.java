@@ -13,8 +13,14 @@ import java.util.List;
  * expects. Every statement is {@code IF NOT EXISTS}, so servers starting together do not conflict.
  */
 final class Schema {
-  /** The version this code reads and writes; bump it with a new entry in {@link #MIGRATIONS}. */
-  static final int VERSION = 2;
+  /**
+   * The version this code reads and writes; bump it with a new entry in {@link #MIGRATIONS}, or
+   * when the meaning of rows changes. Version 3 added no statement: it writes {@code span_tokens}
+   * rows per trace and second (an empty {@code span_id}), which a version 2 server would not
+   * understand, so a version 2 server refuses a keyspace this version has written to. Version 3
+   * reads version 2's rows (one per span) as before.
+   */
+  static final int VERSION = 3;
 
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -32,7 +38,7 @@ final class Schema {
 
   /**
    * Every version's statements, one per entry, in order; {ks} is the keyspace, {twcs} the TWCS
-   * options. Version 2 added {@code chapter_owners}.
+   * options. Version 2 added {@code chapter_owners}; version 3 added none (see {@link #VERSION}).
    */
   private static final List<String> MIGRATIONS = List.of(
       """

@@ -11,6 +11,7 @@ import dev.retrospect.core.Span;
 import dev.retrospect.core.SpanQuery;
 import dev.retrospect.core.StatusFilter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,7 @@ final class SpanSearch {
   private final CqlSession session;
   private final PreparedStatement selectTokens;
   private final PreparedStatement selectSpan;
+  private final PreparedStatement selectTrace;
   private final Map<String, PreparedStatement> scans = new ConcurrentHashMap<>();
 
   SpanSearch(CassandraStorage store) {
@@ -45,6 +47,7 @@ final class SpanSearch {
     this.selectTokens = store.prepare("SELECT start_micros, trace_id, span_id FROM {ks}.span_tokens"
         + " WHERE day = ? AND prefix = ? AND shard = ? AND word >= ? AND word < ? LIMIT " + (TOKEN_PARTITION_LIMIT + 1));
     this.selectSpan = store.prepare("SELECT span FROM {ks}.spans WHERE trace_id = ? AND span_id = ?");
+    this.selectTrace = store.prepare("SELECT span FROM {ks}.spans WHERE trace_id = ?");
   }
 
   /** The query as bounds on the index: start and duration ranges (inclusive), cursor applied. */
@@ -98,6 +101,21 @@ final class SpanSearch {
     return new Page<>(store.link(page), next);
   }
 
+  /**
+   * What a token row points at: one span (rows of schema version 2), or every span of a trace that
+   * started between {@code low} and {@code high} (version 3: a row per trace and second; the rows of
+   * one trace are merged into one range).
+   */
+  private record Candidate(String traceId, String spanId, long low, long high) {
+    boolean wholeTrace() {
+      return spanId.equals(TokenIndex.WHOLE_TRACE);
+    }
+
+    Candidate widen(Candidate other) {
+      return new Candidate(traceId, spanId, Math.min(low, other.low), Math.max(high, other.high));
+    }
+  }
+
   /** Candidates from the token table; null when the word is too common for the table to help. */
   private List<Span> byToken(TokenIndex.Lookup lookup, List<Long> hours, Bounds bounds, SpanOrder order,
       Predicate<Span> matches, int wanted) {
@@ -108,42 +126,66 @@ final class SpanSearch {
         reads.add(selectTokens.bind(day, lookup.partitionPrefix(), shard, lookup.prefix(), lookup.upperBound()));
       }
     }
-    Map<String, SpanOrder.Key> refs = new LinkedHashMap<>();
+    Map<String, Candidate> refs = new LinkedHashMap<>();
     for (List<Row> rows : readAll(reads)) {
       if (rows.size() > TOKEN_PARTITION_LIMIT) return null;
       for (Row r : rows) {
         long start = r.getLong("start_micros");
-        if (start < bounds.fromMicros() || start > bounds.toMicros()) continue;
         String trace = r.getString("trace_id");
         String span = r.getString("span_id");
-        refs.putIfAbsent(trace + span, new SpanOrder.Key(start, trace, span));
+        Candidate candidate = span.equals(TokenIndex.WHOLE_TRACE)
+            ? new Candidate(trace, span, start, start + Buckets.TRACE_WORD_BUCKET_MICROS - 1)
+            : new Candidate(trace, span, start, start);
+        if (candidate.high() < bounds.fromMicros() || candidate.low() > bounds.toMicros()) continue;
+        refs.merge(trace + ":" + span, candidate, Candidate::widen);
       }
     }
-    List<SpanOrder.Key> candidates = new ArrayList<>(refs.values());
+    List<Candidate> candidates = new ArrayList<>(refs.values());
     if (!order.byTime()) {
-      List<Span> all = new ArrayList<>(fetch(candidates).stream().filter(matches).toList());
+      List<Span> all = fetch(candidates, matches);
       all.sort(order.spans());
       return all.size() > wanted ? all.subList(0, wanted) : all;
     }
-    // Start times are known from the index: fetch spans in result order and stop when the page is full.
-    candidates.sort(order.keys());
+    // Fetch in result order of the earliest place each candidate's spans could take, and stop once
+    // the page is full and no unread candidate can hold a span that comes before its last span.
+    candidates.sort(order.descending()
+        ? Comparator.comparingLong(Candidate::high).reversed()
+        : Comparator.comparingLong(Candidate::low));
     List<Span> found = new ArrayList<>();
-    for (int i = 0; i < candidates.size() && found.size() < wanted; i += PARALLEL_READS) {
-      for (Span span : fetch(candidates.subList(i, Math.min(candidates.size(), i + PARALLEL_READS)))) {
-        if (matches.test(span) && found.size() < wanted) found.add(span);
+    for (int i = 0; i < candidates.size(); i += PARALLEL_READS) {
+      if (found.size() >= wanted) {
+        long last = found.get(wanted - 1).startMicros();
+        Candidate next = candidates.get(i);
+        if (order.descending() ? next.high() < last : next.low() > last) break;
       }
+      found.addAll(fetch(candidates.subList(i, Math.min(candidates.size(), i + PARALLEL_READS)), matches));
+      found = distinct(found);
+      found.sort(order.spans());
     }
-    return found;
+    return found.size() > wanted ? found.subList(0, wanted) : found;
   }
 
-  private List<Span> fetch(List<SpanOrder.Key> keys) {
-    List<BoundStatement> reads = keys.stream().map(k -> selectSpan.bind(k.traceId(), k.spanId())).toList();
+  /** The spans the candidates point at that match the query. */
+  private List<Span> fetch(List<Candidate> candidates, Predicate<Span> matches) {
+    List<BoundStatement> reads = candidates.stream()
+        .map(c -> c.wholeTrace() ? selectTrace.bind(c.traceId()) : selectSpan.bind(c.traceId(), c.spanId()))
+        .toList();
     List<Span> spans = new ArrayList<>();
     for (List<Row> rows : readAll(reads)) {
       // A token row may outlive its span by a moment of TTL skew: no span, no result.
-      for (Row r : rows) spans.add(BinaryCodec.decodeSpan(r.getByteBuffer("span")));
+      for (Row r : rows) {
+        Span span = BinaryCodec.decodeSpan(r.getByteBuffer("span"));
+        if (matches.test(span)) spans.add(span);
+      }
     }
-    return spans;
+    return distinct(spans);
+  }
+
+  /** A span can be found through its own row and its trace's row: keep it once. */
+  private static List<Span> distinct(List<Span> spans) {
+    Map<String, Span> byId = new LinkedHashMap<>();
+    for (Span span : spans) byId.putIfAbsent(span.traceId() + ":" + span.spanId(), span);
+    return new ArrayList<>(byId.values());
   }
 
   /** Hour by hour in result order; within an hour the shards are merged, each already in order. */

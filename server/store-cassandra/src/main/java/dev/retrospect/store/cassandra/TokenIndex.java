@@ -2,18 +2,25 @@ package dev.retrospect.store.cassandra;
 
 import dev.retrospect.core.SearchText;
 import dev.retrospect.core.Span;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What goes into the {@code span_tokens} table and how a text query looks it up. Words follow
- * {@link SearchText}. Each distinct word of a span is a clustering key inside the partition of its
- * first three characters (and the span's day and shard), so a query word, which matches as a
- * prefix, is a clustering range. Words shorter than three characters are not indexed: a query made
- * only of them is answered by scanning the time index and checking each span (see RATIONALE.md).
+ * {@link SearchText}. Each distinct word of the spans of one trace that started in one second
+ * (a {@link TraceWords}) is one row, a clustering key inside the partition of the word's first three
+ * characters (and the day and the trace's shard), so a query word, which matches as a prefix, is a
+ * clustering range. Rows written by schema version 2 name one span each; both kinds are read.
+ * Words shorter than three characters are not indexed: a query made only of them is answered by
+ * scanning the time index and checking each span (see RATIONALE.md).
  */
 final class TokenIndex {
+  /** The {@code span_id} of a row that stands for every span of its trace in its second. */
+  static final String WHOLE_TRACE = "";
   static final int PREFIX_LENGTH = 3;
   /** Longer words are indexed by their start; a longer query word is then looked up as a prefix. */
   static final int MAX_INDEXED_LENGTH = 64;
@@ -31,6 +38,23 @@ final class TokenIndex {
       if (words.size() == MAX_INDEXED_WORDS) break;
     }
     return words;
+  }
+
+  /** The distinct words of spans of one trace that started in one second (from {@code bucketMicros}). */
+  record TraceWords(String traceId, long bucketMicros, Set<String> words) {}
+
+  /**
+   * The rows a write of these spans adds: one per distinct word of each trace and second, however
+   * the trace's spans are split over writes (rows written twice are the same row).
+   */
+  static Collection<TraceWords> byTraceAndSecond(Collection<Span> spans) {
+    Map<String, TraceWords> groups = new LinkedHashMap<>();
+    for (Span span : spans) {
+      long bucket = Buckets.traceWordBucket(span.startMicros());
+      groups.computeIfAbsent(span.traceId() + ":" + bucket,
+          k -> new TraceWords(span.traceId(), bucket, new LinkedHashSet<>())).words().addAll(words(span));
+    }
+    return groups.values();
   }
 
   /**

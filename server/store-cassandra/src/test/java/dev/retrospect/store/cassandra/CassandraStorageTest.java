@@ -9,7 +9,10 @@ import dev.retrospect.contract.TestData;
 import dev.retrospect.core.Chapter;
 import dev.retrospect.core.ReplayBatch;
 import dev.retrospect.core.SessionInfo;
+import dev.retrospect.core.Page;
 import dev.retrospect.core.Span;
+import dev.retrospect.core.SpanQuery;
+import dev.retrospect.core.SpanSort;
 import dev.retrospect.core.StorageOverloadedException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,5 +207,119 @@ class CassandraStorageTest {
       assertThat(storage.pendingWrites()).isZero();
       assertThat(storage.writeSpans(List.of(TestData.span(service, start).build()))).succeedsWithin(java.time.Duration.ofSeconds(30));
     }
+  }
+
+  @Test
+  void theSpansOfOneTraceInOneSecondShareOneRowPerWord() {
+    String trace = TestData.traceId();
+    String word = TestData.word("share");
+    long start = Buckets.traceWordBucket(TestData.windowStart());
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      spans.add(TestData.checkout(trace, TestData.service("share"), start + i * 1_000, word + "@example.com"));
+    }
+    storage.writeSpans(spans).join();
+
+    List<Row> rows = cql.execute("SELECT start_micros, trace_id, span_id FROM " + config.keyspace()
+        + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ? AND word = ?", Buckets.day(start),
+        TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace), word).all();
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).getString("span_id")).isEqualTo(TokenIndex.WHOLE_TRACE);
+    assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items())
+        .containsExactlyInAnyOrderElementsOf(spans);
+  }
+
+  @Test
+  void textSearchPagesInTimeOrderThroughTracesWhoseSpansInterleave() {
+    String word = TestData.word("interleave");
+    long t = TestData.windowStart();
+    String a = TestData.traceId();
+    String b = TestData.traceId();
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      // Trace a starts at even seconds, b at odd ones; a third span per trace shares a second.
+      spans.add(TestData.checkout(i % 2 == 0 ? a : b, TestData.service("interleave"), t + i * 1_000_000L,
+          word + "@example.com"));
+    }
+    spans.add(TestData.checkout(a, TestData.service("interleave"), t + 3 * 1_000_000L + 1, word + "@example.com"));
+    // Two writes, so the traces' rows come from different calls.
+    storage.writeSpans(spans.subList(0, 3)).join();
+    storage.writeSpans(spans.subList(3, spans.size())).join();
+
+    for (SpanSort sort : List.of(SpanSort.NEWEST, SpanSort.OLDEST)) {
+      SpanOrder order = new SpanOrder(sort);
+      List<Span> expected = new ArrayList<>(spans);
+      expected.sort(order.spans());
+      List<Span> paged = new ArrayList<>();
+      String cursor = null;
+      do {
+        Page<Span> page = storage.searchSpans(SpanQuery.all().withText(word).withSort(sort).withLimit(2)
+            .withCursor(cursor));
+        paged.addAll(page.items());
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      assertThat(paged).as(sort.name()).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void spansAVersion2ServerIndexedOneRowPerSpanAreStillFoundByText() {
+    String word = TestData.word("legacy");
+    Span span = TestData.checkout(TestData.traceId(), TestData.service("legacy"), TestData.windowStart(),
+        word + "@example.com");
+    storage.writeSpans(List.of(span)).join();
+    // Rewrite the span's word rows as schema version 2 did: one row per span, on the span's shard.
+    String ks = config.keyspace();
+    long day = Buckets.day(span.startMicros());
+    for (String w : TokenIndex.words(span)) {
+      String prefix = TokenIndex.partitionPrefix(w);
+      cql.execute("DELETE FROM " + ks + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ? AND word = ?"
+          + " AND start_micros = ? AND trace_id = ? AND span_id = ?", day, prefix, Buckets.tokenShard(span.traceId()),
+          w, Buckets.traceWordBucket(span.startMicros()), span.traceId(), TokenIndex.WHOLE_TRACE);
+      cql.execute("INSERT INTO " + ks + ".span_tokens (day, prefix, shard, word, start_micros, trace_id, span_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)", day, prefix, Buckets.spanTokenShard(span.traceId(), span.spanId()), w,
+          span.startMicros(), span.traceId(), span.spanId());
+    }
+
+    assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(span);
+  }
+
+  @Test
+  void aVersion2KeyspaceIsMigratedAtStartAndAnOperatorManagedOneIsRefused() {
+    String ks = config.keyspace();
+    cql.execute("UPDATE " + ks + ".schema_version SET version = 2 WHERE id = 'retrospect'");
+
+    assertThatThrownBy(() -> CassandraStorage.create(config.withManageSchema(false)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("has schema version 2 but this server needs " + Schema.VERSION);
+    CassandraStorage.create(config).close();
+    assertThat(cql.execute("SELECT version FROM " + ks + ".schema_version WHERE id = 'retrospect'").one().getInt(0))
+        .isEqualTo(Schema.VERSION);
+  }
+
+  @Test
+  void purgeDeletesTheWordRowsOfWholeSecondsBeforeTheCutAndKeepsTheSpansAfterItFindable() {
+    // Before 2001, where only purge tests put data (see TestData), so other tests lose nothing.
+    // Noon, so that every span of the test falls on the same day.
+    long second = TestData.EPOCH_2001_MICROS - ThreadLocalRandom.current().nextLong(1, 1_000) * Buckets.DAY_MICROS
+        + 12 * Buckets.HOUR_MICROS;
+    long cut = second + 500_000;
+    String word = TestData.word("purge");
+    String trace = TestData.traceId();
+    String service = TestData.service("purge");
+    Span earlier = TestData.checkout(trace, service, second - 2_000_000, word + "@example.com");
+    Span sameSecondBefore = TestData.checkout(trace, service, second + 100, word + "@example.com");
+    Span sameSecondAfter = TestData.checkout(trace, service, second + 600_000, word + "@example.com");
+    storage.writeSpans(List.of(earlier, sameSecondBefore, sameSecondAfter)).join();
+
+    storage.purgeBefore(cut);
+
+    assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(sameSecondAfter);
+    String ks = config.keyspace();
+    List<Long> rowStarts = cql.execute("SELECT start_micros FROM " + ks + ".span_tokens WHERE day = ? AND prefix = ?"
+        + " AND shard = ? AND word = ?", Buckets.day(second), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace),
+        word).all().stream().map(r -> r.getLong(0)).toList();
+    assertThat(rowStarts).as("the earlier second's row is deleted, the cut's second keeps its row")
+        .containsExactly(second);
   }
 }
