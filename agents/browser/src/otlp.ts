@@ -35,8 +35,12 @@ function otlpSpan(s: ClientSpan) {
     str('retrospect.chapter.id', s.chapterId),
   ];
   if (s.status !== null && s.status > 0) attributes.push({ key: 'http.response.status_code', value: { intValue: String(s.status) } });
+  // HTTP semantic conventions: a client span fails on a network error and on any 4xx or 5xx answer
+  // (a server span only on 5xx; that is the back end's to say), and error.type names why.
+  const httpFailed = s.status !== null && s.status >= 400;
   if (s.error) attributes.push(str('error.type', s.error));
-  const failed = s.error !== null || (s.status !== null && s.status >= 500);
+  else if (httpFailed) attributes.push(str('error.type', String(s.status)));
+  const failed = s.error !== null || httpFailed;
   return {
     traceId: s.traceId,
     spanId: s.spanId,

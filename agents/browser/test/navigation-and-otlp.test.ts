@@ -51,13 +51,17 @@ describe('client spans as OTLP JSON', () => {
     ]);
   });
 
-  it('marks network errors and 5xx answers as ERROR', () => {
-    const [failed, unavailable, notFound] = JSON.parse(otlpJson('web', '1', [
-      { ...span, status: null, error: 'NetworkError' }, { ...span, status: 503 }, { ...span, status: 404 },
+  it('marks network errors, 4xx and 5xx answers as ERROR, as the HTTP conventions ask of client spans', () => {
+    const [failed, unavailable, notFound, redirected] = JSON.parse(otlpJson('web', '1', [
+      { ...span, status: null, error: 'NetworkError' }, { ...span, status: 503 }, { ...span, status: 404 }, { ...span, status: 304 },
     ])).resourceSpans[0].scopeSpans[0].spans;
     expect(failed.status).toEqual({ code: 2, message: 'NetworkError' });
     expect(failed.attributes).toContainEqual({ key: 'error.type', value: { stringValue: 'NetworkError' } });
     expect(unavailable.status).toEqual({ code: 2, message: 'HTTP 503' });
-    expect(notFound.status).toEqual({ code: 0 });
+    expect(unavailable.attributes).toContainEqual({ key: 'error.type', value: { stringValue: '503' } });
+    expect(notFound.status).toEqual({ code: 2, message: 'HTTP 404' });
+    expect(notFound.attributes).toContainEqual({ key: 'error.type', value: { stringValue: '404' } });
+    expect(redirected.status).toEqual({ code: 0 });
+    expect(redirected.attributes.map((a: { key: string }) => a.key)).not.toContain('error.type');
   });
 });

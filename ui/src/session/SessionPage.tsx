@@ -37,7 +37,7 @@ function SessionView({ answer }: { answer: SessionAnswer }) {
       <h1>{session.userEmail ?? session.userId ?? 'Anonymous visitor'}</h1>
       <p className="muted">
         {formatTime(session.firstSeen)} – {formatClock(session.lastSeen)} ({formatDuration(session.lastSeen - session.firstSeen)}) ·{' '}
-        {plural(session.chapterCount, 'request')} · {plural(session.errorCount, 'error')} · entered at{' '}
+        {plural(chapters.filter(sentRequest).length, 'request')} · {plural(session.errorCount, 'error')} · entered at{' '}
         <span className="mono">{session.entryUrl ?? 'unknown page'}</span>
         {session.service && ` · ${session.service}`}
       </p>

@@ -104,7 +104,7 @@ export function SessionsTable({ sessions }: { sessions: Session[] }) {
           <th scope="col">User</th>
           <th scope="col">Entry page</th>
           <th scope="col">Length</th>
-          <th scope="col">Requests</th>
+          <th scope="col" title="Chapters: one per request the page sent, plus the events after the last one">Chapters</th>
           <th scope="col">Errors</th>
         </tr>
       </thead>
