@@ -15,23 +15,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A span as kept in the {@code spans.body} column: a compact binary record (format byte {@link
- * #BINARY}, then length-prefixed UTF-8 strings, varints and the raw id bytes). It replaced a JSON
- * document with short keys, which cost a third of the ingest path's Java time: every attribute
- * value was copied to prefix its type, and a JSON request body inside an attribute was escaped
- * character by character.
+ * A span as kept in the {@code spans.body} column: a compact binary record (format byte, then
+ * length-prefixed UTF-8 strings, varints and the raw id bytes). It replaced a JSON document with
+ * short keys, which cost a third of the ingest path's Java time: every attribute value was copied
+ * to prefix its type, and a JSON request body inside an attribute was escaped character by
+ * character.
+ *
+ * <p>Format {@link #BINARY} carries the resource attributes inline; format {@link
+ * #SHARED_RESOURCE} leaves them out, and the row's {@code resource_id} names the {@code resources}
+ * row that holds them, encoded by {@link #encodeAttributes}.
  */
 final class SpanCodec {
   private static final ValueType[] TYPES = ValueType.values();
   private static final SpanKind[] KINDS = SpanKind.values();
   private static final StatusCode[] CODES = StatusCode.values();
   static final byte BINARY = 1;
+  static final byte SHARED_RESOURCE = 2;
+
+  /** The resource attributes of a format 2 body, by the row's {@code resource_id}. */
+  interface Resources {
+    Map<String, AttributeValue> byId(long id) throws java.sql.SQLException;
+  }
 
   private SpanCodec() {}
 
+  /** Format 1: everything inline. */
   static byte[] encode(Span span) {
+    return encode(span, true);
+  }
+
+  /** Format 2 without the resource attributes (kept apart, see {@link #encodeAttributes}), else 1. */
+  static byte[] encode(Span span, boolean resourceInline) {
     Writer w = new Writer();
-    w.out[w.size++] = BINARY;
+    w.out[w.size++] = resourceInline ? BINARY : SHARED_RESOURCE;
     w.hexId(span.traceId());
     w.hexId(span.spanId());
     w.string(span.parentSpanId());
@@ -43,7 +59,7 @@ final class SpanCodec {
     w.varint(span.statusCode().ordinal());
     w.string(span.statusMessage());
     w.varint(span.httpStatus() == null ? 0 : span.httpStatus() + 1L);
-    w.attributes(span.resourceAttributes());
+    if (resourceInline) w.attributes(span.resourceAttributes());
     w.attributes(span.attributes());
     w.varint(span.events().size());
     for (SpanEvent e : span.events()) {
@@ -62,9 +78,37 @@ final class SpanCodec {
     return Arrays.copyOf(w.out, w.size);
   }
 
+  /** An attribute map on its own: a {@code resources.body}. */
+  static byte[] encodeAttributes(Map<String, AttributeValue> attributes) {
+    Writer w = new Writer();
+    w.attributes(attributes);
+    return Arrays.copyOf(w.out, w.size);
+  }
+
+  static Map<String, AttributeValue> decodeAttributes(byte[] body) {
+    return new Reader(body).attributes();
+  }
+
+  /** A format 1 body. */
   static Span decode(byte[] body) {
+    try {
+      return decode(body, 0, id -> {
+        throw new IllegalStateException("a span with a shared resource needs its resource");
+      });
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * @param resourceId the row's {@code resource_id} (read only for format 2)
+   */
+  static Span decode(byte[] body, long resourceId, Resources resources) throws java.sql.SQLException {
     Reader r = new Reader(body);
-    if (r.in[r.at++] != BINARY) throw new IllegalStateException("stored span has an unknown format " + body[0]);
+    byte format = r.in[r.at++];
+    if (format != BINARY && format != SHARED_RESOURCE) {
+      throw new IllegalStateException("stored span has an unknown format " + format);
+    }
     String traceId = r.hexId(16);
     String spanId = r.hexId(8);
     String parent = r.string();
@@ -76,7 +120,7 @@ final class SpanCodec {
     StatusCode code = CODES[(int) r.varint()];
     String message = r.string();
     long http = r.varint();
-    Map<String, AttributeValue> resource = r.attributes();
+    Map<String, AttributeValue> resource = format == BINARY ? r.attributes() : resources.byId(resourceId);
     Map<String, AttributeValue> attributes = r.attributes();
     int eventCount = (int) r.varint();
     List<SpanEvent> events = eventCount == 0 ? List.of() : new ArrayList<>(eventCount);

@@ -27,7 +27,7 @@ record SpanSearchSql(String sql, List<Object> parameters) {
    */
   static SpanSearchSql of(SpanQuery q, String match, boolean limited) {
     List<Object> params = new ArrayList<>();
-    StringBuilder sql = new StringBuilder("SELECT s.body FROM ");
+    StringBuilder sql = new StringBuilder("SELECT s.body, s.resource_id FROM ");
     List<String> where = new ArrayList<>();
     if (match == null) {
       sql.append("spans s");

@@ -62,6 +62,7 @@ public final class SqliteStorage implements Storage {
   private final GroupCommitWriter writer;
   private final WalCheckpointer checkpointer;
   private final ReadConnections readers;
+  private final ResourceCache resources = new ResourceCache();
   private final List<Integer> migrationsApplied;
 
   private SqliteStorage(Path dataDirectory, int queueCapacity) throws SQLException {
@@ -173,7 +174,7 @@ public final class SqliteStorage implements Storage {
   }
 
   /** Up to limit + 1 spans the text index returns for the query, checked for the words it left out. */
-  private static List<Span> matches(ReadConnections.Reader r, SpanQuery query, TextMatch.Narrowed text)
+  private List<Span> matches(ReadConnections.Reader r, SpanQuery query, TextMatch.Narrowed text)
       throws SQLException {
     SpanSearchSql search = SpanSearchSql.of(query, text.match(), text.check().isEmpty());
     return rows(r, search, text.check(), query.limit() + 1, Long.MAX_VALUE).spans();
@@ -185,7 +186,7 @@ public final class SqliteStorage implements Storage {
    * rare in that order (the words are common, but mostly among other spans than the newest), it
    * stops after {@link #WALK_BUDGET} rows and asks the index for the rest of the page, from there.
    */
-  private static List<Span> walkInOrder(
+  private List<Span> walkInOrder(
       ReadConnections.Reader r, SpanQuery query, List<String> words, String match) throws SQLException {
     Rows walked = rows(r, SpanSearchSql.of(query, null, false), words, query.limit() + 1, WALK_BUDGET);
     if (walked.spans().size() > query.limit() || walked.exhausted()) return walked.spans();
@@ -201,7 +202,7 @@ public final class SqliteStorage implements Storage {
    * Reads the search's rows until {@code wanted} spans passed the check, {@code budget} rows were
    * read or none is left.
    */
-  private static Rows rows(
+  private Rows rows(
       ReadConnections.Reader r, SpanSearchSql search, List<String> check, int wanted, long budget)
       throws SQLException {
     PreparedStatement p = r.prepare(search.sql());
@@ -213,11 +214,16 @@ public final class SqliteStorage implements Storage {
       while (spans.size() < wanted && read < budget) {
         if (!rs.next()) return new Rows(spans, last, true);
         read++;
-        last = SpanCodec.decode(rs.getBytes(1));
+        last = span(r, rs);
         if (check.isEmpty() || SearchText.matches(check, last)) spans.add(last);
       }
     }
     return new Rows(spans, last, false);
+  }
+
+  /** The span of a row whose first columns are {@code body, resource_id}. */
+  private Span span(ReadConnections.Reader r, ResultSet rs) throws SQLException {
+    return SpanCodec.decode(rs.getBytes(1), rs.getLong(2), id -> resources.byId(r, id));
   }
 
   /** Rows read: the spans that passed, the last row read, and whether the rows ran out. */
@@ -235,11 +241,11 @@ public final class SqliteStorage implements Storage {
     byte[] id = SpanRow.HEX.parseHex(Ids.traceId(traceId));
     return readers.read(
         r -> {
-          PreparedStatement p = r.prepare("SELECT body FROM spans WHERE trace_id = ?");
+          PreparedStatement p = r.prepare("SELECT body, resource_id FROM spans WHERE trace_id = ?");
           p.setBytes(1, id);
           List<Span> spans = new ArrayList<>();
           try (ResultSet rs = p.executeQuery()) {
-            while (rs.next()) spans.add(SpanCodec.decode(rs.getBytes(1)));
+            while (rs.next()) spans.add(span(r, rs));
           }
           spans.sort(Comparator.comparingLong(Span::startMicros));
           return link(r, spans);

@@ -26,6 +26,8 @@ final class WriteTransaction implements AutoCloseable {
   private final Map<Integer, PreparedStatement> insertSpans = new HashMap<>();
   private final Map<Integer, PreparedStatement> insertSpanTexts = new HashMap<>();
   private final PreparedStatement insertService;
+  private final PreparedStatement selectResource;
+  private final PreparedStatement insertResource;
   private final PreparedStatement insertBatch;
   private final PreparedStatement selectChapter;
   private final PreparedStatement upsertChapter;
@@ -37,19 +39,27 @@ final class WriteTransaction implements AutoCloseable {
   private static final int CHUNK = 50;
   private static final String INSERT_SPANS =
       "INSERT OR IGNORE INTO spans (id, trace_id, span_id, service, start_us, duration_us,"
-          + " http_status, is_error, body) VALUES";
-  private static final String SPAN_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " http_status, is_error, body, resource_id) VALUES";
+  private static final String SPAN_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_SPAN_TEXT = "INSERT INTO span_text (rowid, text) VALUES";
 
   private final Connection connection;
   /** Services known to be in the table, to skip a statement per span; cleared on rollback. */
   private final Set<String> knownServices = new HashSet<>();
+  /**
+   * Ids of resources known to be in the table (few: one per process that sent spans), to skip a
+   * lookup per span; cleared on rollback, which may have undone an insert.
+   */
+  private final Map<SpanRow.Resource, Long> knownResources = new HashMap<>();
+  private static final int MAX_KNOWN_RESOURCES = 10_000;
   /** Span rowids are assigned here, so that the text index row can use the same id. */
   private long lastSpanId;
 
   WriteTransaction(Connection connection) throws SQLException {
     this.connection = connection;
     insertService = connection.prepareStatement("INSERT OR IGNORE INTO services (name) VALUES (?)");
+    selectResource = connection.prepareStatement("SELECT id FROM resources WHERE body = ?");
+    insertResource = connection.prepareStatement("INSERT INTO resources (body) VALUES (?) RETURNING id");
     insertBatch =
         connection.prepareStatement(
             "INSERT OR IGNORE INTO replay_batches (session_id, sequence, first_event_us,"
@@ -107,6 +117,8 @@ final class WriteTransaction implements AutoCloseable {
         else insert.setInt(p++, row.httpStatus());
         insert.setInt(p++, row.error() ? 1 : 0);
         insert.setBytes(p++, row.body());
+        if (row.resource() == null) insert.setNull(p++, Types.INTEGER);
+        else insert.setLong(p++, resourceId(row.resource()));
       }
       // RETURNING names the rows actually inserted: a repeated span is ignored and gets no text.
       List<Long> inserted = new ArrayList<>(chunk.size());
@@ -127,6 +139,29 @@ final class WriteTransaction implements AutoCloseable {
       }
       text.executeUpdate();
     }
+  }
+
+  /** The id of the resource's row, inserted when it is new. */
+  private long resourceId(SpanRow.Resource resource) throws SQLException {
+    Long known = knownResources.get(resource);
+    if (known != null) return known;
+    long id;
+    selectResource.setBytes(1, resource.body());
+    try (ResultSet r = selectResource.executeQuery()) {
+      if (r.next()) {
+        id = r.getLong(1);
+      } else {
+        insertResource.setBytes(1, resource.body());
+        try (ResultSet k = insertResource.executeQuery()) {
+          k.next();
+          id = k.getLong(1);
+        }
+      }
+    }
+    // A client that varies its resource with every request would grow this without bound.
+    if (knownResources.size() >= MAX_KNOWN_RESOURCES) knownResources.clear();
+    knownResources.put(resource, id);
+    return id;
   }
 
   private PreparedStatement statement(
@@ -283,6 +318,7 @@ final class WriteTransaction implements AutoCloseable {
   /** After a rollback, in-memory knowledge of what the transaction wrote is no longer true. */
   void forgetUncommitted() {
     knownServices.clear();
+    knownResources.clear();
   }
 
   @Override
@@ -290,7 +326,7 @@ final class WriteTransaction implements AutoCloseable {
     for (PreparedStatement p : insertSpans.values()) p.close();
     for (PreparedStatement p : insertSpanTexts.values()) p.close();
     for (PreparedStatement p :
-        List.of(insertService, insertBatch, selectChapter, upsertChapter,
+        List.of(insertService, selectResource, insertResource, insertBatch, selectChapter, upsertChapter,
             selectSession, insertSession, updateSession, deleteSessionText, insertSessionText)) {
       p.close();
     }

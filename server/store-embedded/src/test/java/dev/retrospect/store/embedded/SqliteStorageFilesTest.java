@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.retrospect.contract.TestData;
+import dev.retrospect.core.AttributeValue;
 import dev.retrospect.core.ReplayBatch;
 import dev.retrospect.core.SessionInfo;
 import dev.retrospect.core.Span;
@@ -20,7 +21,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -53,7 +56,7 @@ class SqliteStorageFilesTest {
   @Test
   void migrationsAreAppliedOnceAndRecorded() throws SQLException {
     try (SqliteStorage first = SqliteStorage.open(dataDirectory)) {
-      assertThat(first.migrationsApplied()).containsExactly(1, 2);
+      assertThat(first.migrationsApplied()).containsExactly(1, 2, 3);
     }
     try (SqliteStorage again = SqliteStorage.open(dataDirectory)) {
       assertThat(again.migrationsApplied()).isEmpty();
@@ -61,8 +64,68 @@ class SqliteStorageFilesTest {
     }
     try (Connection c = sideConnection()) {
       assertThat(single(c, "SELECT group_concat(version || ':' || description) FROM schema_version"))
-          .isEqualTo("1:schema,2:vocabulary");
+          .isEqualTo("1:schema,2:vocabulary,3:shared_resources");
     }
+  }
+
+  @Test
+  void theResourceOfManySpansIsStoredOnceAndEverySpanReadsBackWithIt() throws SQLException {
+    Map<String, AttributeValue> checkout = resource("checkout");
+    Map<String, AttributeValue> payment = resource("payment");
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      spans.add(TestData.span(i % 2 == 0 ? "checkout" : "payment", TestData.windowStart() + i)
+          .resourceAttributes(i % 2 == 0 ? checkout : payment).build());
+    }
+    spans.add(TestData.span("bare", TestData.windowStart()).build());
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      // Two writes: the second finds the resources the first stored.
+      storage.writeSpans(spans.subList(0, 500)).join();
+      storage.writeSpans(spans.subList(500, spans.size())).join();
+      for (Span span : List.of(spans.get(0), spans.get(1), spans.get(999), spans.get(1_000))) {
+        assertThat(storage.trace(span.traceId())).containsExactly(span);
+      }
+      assertThat(storage.searchSpans(SpanQuery.all().withService("payment").withLimit(1_000)).items())
+          .hasSize(500).allMatch(s -> s.resourceAttributes().equals(payment));
+    }
+    try (Connection c = sideConnection()) {
+      assertThat(single(c, "SELECT count(*) FROM resources")).isEqualTo("2");
+      assertThat(single(c, "SELECT count(*) FROM spans WHERE resource_id IS NULL")).as("the span without resource attributes").isEqualTo("1");
+      // Each resource holds ~2 KB; the span bodies do not carry it.
+      assertThat(Integer.parseInt(single(c, "SELECT max(length(body)) FROM spans"))).isLessThan(1_000);
+    }
+  }
+
+  @Test
+  void aSpanStoredWithItsResourceInlineBeforeVersion3StillReadsBack() throws SQLException {
+    Span old = TestData.span("legacy", TestData.windowStart()).resourceAttributes(resource("legacy")).build();
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      storage.check();
+    }
+    try (Connection c = sideConnection();
+        var insert = c.prepareStatement("INSERT INTO spans (trace_id, span_id, service, start_us, duration_us,"
+            + " http_status, is_error, body) VALUES (?, ?, 'legacy', ?, 0, NULL, 0, ?)")) {
+      insert.setBytes(1, SpanRow.HEX.parseHex(old.traceId()));
+      insert.setBytes(2, SpanRow.HEX.parseHex(old.spanId()));
+      insert.setLong(3, old.startMicros());
+      insert.setBytes(4, SpanCodec.encode(old));
+      insert.executeUpdate();
+    }
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      assertThat(storage.trace(old.traceId())).containsExactly(old);
+    }
+  }
+
+  /** What an OpenTelemetry SDK sends about its process: about 2 KB. */
+  private static Map<String, AttributeValue> resource(String service) {
+    Map<String, AttributeValue> resource = new HashMap<>();
+    resource.put("service.name", AttributeValue.string(service));
+    resource.put("host.name", AttributeValue.string("shop-" + service + "-7d9f8c6b5-x2x4q"));
+    resource.put("process.command_args", AttributeValue.string("[\"java\",\"-javaagent:/otel/opentelemetry-javaagent.jar\","
+        + "\"-Xmx512m\",\"-jar\",\"/app/" + service + ".jar\"]" + " ".repeat(1_800)));
+    resource.put("telemetry.sdk.language", AttributeValue.string("java"));
+    resource.put("telemetry.sdk.version", AttributeValue.string("1.56.0"));
+    return resource;
   }
 
   @Test
