@@ -89,19 +89,9 @@ final class SpanCodec {
     return new Reader(body).attributes();
   }
 
-  /** A format 1 body. */
-  static Span decode(byte[] body) {
-    try {
-      return decode(body, 0, id -> {
-        throw new IllegalStateException("a span with a shared resource needs its resource");
-      });
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /**
    * @param resourceId the row's {@code resource_id} (read only for format 2)
+   * @param resources where format 2 finds its resource attributes
    */
   static Span decode(byte[] body, long resourceId, Resources resources) throws java.sql.SQLException {
     Reader r = new Reader(body);

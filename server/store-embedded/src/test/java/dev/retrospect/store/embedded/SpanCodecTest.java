@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class SpanCodecTest {
   @Test
-  void aStoredSpanReadsBackEqualWithEveryFieldAndValueType() {
+  void aStoredSpanReadsBackEqualWithEveryFieldAndValueType() throws Exception {
     Map<String, AttributeValue> attributes =
         Map.of(
             "s", AttributeValue.string("Zoë ✓ \"quoted\" \u0000 𝄞"),
@@ -39,8 +39,16 @@ class SpanCodecTest {
             .attribute("session.id", TestData.sessionId())
             .build();
 
-    assertThat(SpanCodec.decode(SpanCodec.encode(span))).isEqualTo(span);
+    assertThat(SpanCodec.decode(SpanCodec.encode(span), 0, id -> Map.of())).isEqualTo(span);
     Span bare = TestData.span("api", 0).build();
-    assertThat(SpanCodec.decode(SpanCodec.encode(bare))).isEqualTo(bare);
+    assertThat(SpanCodec.decode(SpanCodec.encode(bare), 0, id -> Map.of())).isEqualTo(bare);
+
+    // Format 2: the resource kept apart, found again by the row's resource id.
+    byte[] shared = SpanCodec.encode(span, false);
+    assertThat(shared[0]).isEqualTo(SpanCodec.SHARED_RESOURCE);
+    assertThat(shared.length).isLessThan(SpanCodec.encode(span).length);
+    byte[] resource = SpanCodec.encodeAttributes(span.resourceAttributes());
+    assertThat(SpanCodec.decode(shared, 7, id -> id == 7 ? SpanCodec.decodeAttributes(resource) : Map.of()))
+        .isEqualTo(span);
   }
 }
