@@ -8,6 +8,7 @@ import dev.retrospect.core.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.retrospect.server.api.QueryApi;
 import dev.retrospect.server.ingest.BodyLimits;
+import dev.retrospect.server.ingest.IngestMemory;
 import dev.retrospect.server.ingest.OtlpGrpcService;
 import dev.retrospect.server.ingest.OtlpHttpService;
 import dev.retrospect.server.ingest.ReplayService;
@@ -45,9 +46,10 @@ public final class RetrospectServer implements AutoCloseable {
     IngestMetrics metrics = new IngestMetrics(storage::pendingWrites);
     SpanIngest ingest = new SpanIngest(storage, metrics);
     BodyLimits limits = new BodyLimits(config.maxRequestBytes(), config.maxDecompressedBytes());
-    IngestGate gate = new IngestGate(config.maxIngestInFlight(), metrics);
-    OtlpHttpService otlp = new OtlpHttpService(ingest, metrics, limits);
-    ReplayService replay = new ReplayService(storage, metrics, limits);
+    IngestMemory memory = new IngestMemory(config.maxIngestMemory());
+    IngestGate gate = new IngestGate(config.maxIngestInFlight(), memory, metrics);
+    OtlpHttpService otlp = new OtlpHttpService(ingest, metrics, limits, memory);
+    ReplayService replay = new ReplayService(storage, metrics, limits, memory);
 
     if (!config.uiBindAddress().equals(config.bindAddress())) {
       log.warn("No read credentials are set (RETROSPECT_UI_USER and RETROSPECT_UI_PASSWORD, or RETROSPECT_API_TOKEN): "
@@ -73,7 +75,7 @@ public final class RetrospectServer implements AutoCloseable {
 
     ServerBuilder otlpGrpcBuilder = listener(config, config.bindAddress(), config.otlpGrpcPort())
         .service(GrpcService.builder()
-            .addService(new OtlpGrpcService(ingest, metrics))
+            .addService(new OtlpGrpcService(ingest, metrics, memory))
             .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, config.maxDecompressedBytes()))
             .useBlockingTaskExecutor(true)
             .build(), delegate -> delegate.decorate(gate));

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param writeQueue spans and replay batches the embedded store holds waiting for the disk
  * @param maxIngestInFlight ingest requests being read, decoded and written at once, all ports
  *     together; the bound on the memory ingest can take
+ * @param maxIngestMemory heap ingest requests in flight may hold; 0 for half the JVM's heap
  * @param maxQueriesInFlight API queries running or waiting at once
  */
 public record ServerConfig(
@@ -39,6 +40,7 @@ public record ServerConfig(
     Access access,
     int writeQueue,
     int maxIngestInFlight,
+    long maxIngestMemory,
     int maxQueriesInFlight) {
 
   /** One setting: its environment name, flag, default and meaning (the README's table). */
@@ -69,6 +71,7 @@ public record ServerConfig(
     OTLP_TOKEN("RETROSPECT_OTLP_TOKEN", "", "when set, OTLP ingest on the OTLP ports requires Authorization: Bearer with this token (gRPC: the same metadata)"),
     WRITE_QUEUE("RETROSPECT_WRITE_QUEUE", "20000", "embedded store: spans and replay batches waiting for the disk; past it ingest gets 503 with Retry-After"),
     MAX_INGEST_IN_FLIGHT("RETROSPECT_MAX_INGEST_IN_FLIGHT", "64", "ingest requests read and decoded at once, all ports together; past it ingest gets 429 with Retry-After"),
+    MAX_INGEST_MEMORY("RETROSPECT_MAX_INGEST_MEMORY", "0", "bytes of heap the ingest requests in flight may hold while decoded (6x each decompressed body); past it ingest gets 429/503 with Retry-After; 0 for half the JVM heap"),
     MAX_QUERIES_IN_FLIGHT("RETROSPECT_MAX_QUERIES_IN_FLIGHT", "32", "API queries (/api/…) running or waiting at once; past it a query gets 503 with Retry-After, and ingest is unaffected");
 
     public final String env;
@@ -134,6 +137,7 @@ public record ServerConfig(
         access(values),
         (int) intIn(Setting.WRITE_QUEUE, values, 1, 10_000_000),
         (int) intIn(Setting.MAX_INGEST_IN_FLIGHT, values, 1, 100_000),
+        intIn(Setting.MAX_INGEST_MEMORY, values, 0, Long.MAX_VALUE),
         (int) intIn(Setting.MAX_QUERIES_IN_FLIGHT, values, 1, 10_000));
   }
 

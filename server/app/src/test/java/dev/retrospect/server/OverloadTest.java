@@ -151,6 +151,59 @@ class OverloadTest {
     }
   }
 
+  @Test
+  void largeRequestsBeyondTheMemoryBudgetAreShedWithRetryAfterAndALoneOneStillGetsIn(@TempDir Path dataDir) throws Exception {
+    // 20 MB: three 1 MB bodies fit (6 MB each while decoded), the rest must wait.
+    try (TestServer server = new TestServer(dataDir, "--max-ingest-memory=20000000")) {
+      int clients = 16;
+      CountDownLatch go = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      List<String> traceIds = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        String traceId = String.format("%032x", 0x6d656d0000L + c);
+        traceIds.add(traceId);
+        byte[] body = largeJsonRequest(traceId, 10, 100_000);
+        answers.add(pool.submit(() -> {
+          go.await();
+          return server.post(server.otlpHttp() + "/v1/traces", "application/json", body);
+        }));
+      }
+      go.countDown();
+      int shed = 0;
+      for (int c = 0; c < clients; c++) {
+        HttpResponse<String> r = answers.get(c).get(60, TimeUnit.SECONDS);
+        if (r.statusCode() == 429 || r.statusCode() == 503) {
+          shed++;
+          assertThat(r.headers().firstValue("retry-after")).contains("1");
+          assertThat(r.body()).contains("memory budget");
+        } else {
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+          assertThat(server.getJson("/api/traces/" + traceIds.get(c)).get("spans")).hasSize(10);
+        }
+      }
+      pool.shutdown();
+      assertThat(shed).as("requests shed by the memory budget").isGreaterThan(0).isLessThan(clients);
+      assertThat(server.get("/health").statusCode()).isEqualTo(200);
+
+      // Alone, a request that needs more than the whole budget (4 MB body: 24 MB while decoded) is taken.
+      String lone = String.format("%032x", 0x6c6f6e65L);
+      HttpResponse<String> r = server.post(server.otlpHttp() + "/v1/traces", "application/json", largeJsonRequest(lone, 40, 100_000));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(server.getJson("/api/traces/" + lone).get("spans")).hasSize(40);
+    }
+  }
+
+  /** An OTLP JSON request of {@code spans} spans, each with a request body of about {@code valueBytes}. */
+  private static byte[] largeJsonRequest(String traceId, int spans, int valueBytes) {
+    String[] json = new String[spans];
+    for (int i = 0; i < spans; i++) {
+      json[i] = OtlpJson.span(traceId, String.format("%016x", i + 1L), "large" + i,
+          "\"http.response.body\":{\"stringValue\":\"" + "bulk ".repeat(valueBytes / 5) + "\"}");
+    }
+    return OtlpJson.request(json).getBytes(StandardCharsets.UTF_8);
+  }
+
   private void flood(TestServer server, int client, long end, Set<String> acknowledged, AtomicInteger shed,
       AtomicInteger shedWithoutRetryAfter, AtomicInteger otherAnswers) {
     for (int request = 0; System.nanoTime() < end; request++) {

@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * OTLP/gRPC {@code TraceService/Export}, with the semantics of the HTTP endpoint: partial success
@@ -17,17 +18,26 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 public final class OtlpGrpcService extends TraceServiceGrpc.TraceServiceImplBase {
   private final SpanIngest ingest;
   private final IngestMetrics metrics;
+  private final IngestMemory memory;
 
-  public OtlpGrpcService(SpanIngest ingest, IngestMetrics metrics) {
+  public OtlpGrpcService(SpanIngest ingest, IngestMetrics metrics, IngestMemory memory) {
     this.ingest = ingest;
     this.metrics = metrics;
+    this.memory = memory;
   }
 
   @Override
   public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> responses) {
-    DecodedSpans decoded = OtlpSpanMapper.map(request, new OtlpSpanMapper.Rejections());
+    CompletableFuture<DecodedSpans> written;
+    try {
+      // gRPC has parsed the message already; the spans made from it are what is still to come.
+      memory.beforeDecoding(ServiceRequestContext.current(), request.getSerializedSize());
+      written = ingest.write(OtlpSpanMapper.map(request, new OtlpSpanMapper.Rejections()));
+    } catch (RuntimeException e) {
+      written = CompletableFuture.failedFuture(e);
+    }
     // The store completes its futures on its single writer thread: answer from the event loop.
-    ingest.write(decoded).whenCompleteAsync((done, error) -> {
+    written.whenCompleteAsync((done, error) -> {
       if (error != null) {
         IngestFailure failure = IngestFailure.of(error, metrics);
         Status status = switch (failure.status().code()) {

@@ -25,11 +25,13 @@ public final class OtlpHttpService extends AbstractHttpService {
   private final SpanIngest ingest;
   private final IngestMetrics metrics;
   private final BodyLimits limits;
+  private final IngestMemory memory;
 
-  public OtlpHttpService(SpanIngest ingest, IngestMetrics metrics, BodyLimits limits) {
+  public OtlpHttpService(SpanIngest ingest, IngestMetrics metrics, BodyLimits limits, IngestMemory memory) {
     this.ingest = ingest;
     this.metrics = metrics;
     this.limits = limits;
+    this.memory = memory;
   }
 
   @Override
@@ -51,7 +53,7 @@ public final class OtlpHttpService extends AbstractHttpService {
     boolean gzip = BodyLimits.gzipHeader(req);
 
     CompletableFuture<HttpResponse> response = req.aggregate()
-        .thenApplyAsync(body -> decode(body, gzip, json), ctx.blockingTaskExecutor())
+        .thenApplyAsync(body -> decode(ctx, body, gzip, json), ctx.blockingTaskExecutor())
         .thenCompose(ingest::write)
         // The store completes its futures on its single writer thread: answer from the event loop.
         .thenApplyAsync(done -> success(done, json), ctx.eventLoop())
@@ -59,9 +61,10 @@ public final class OtlpHttpService extends AbstractHttpService {
     return HttpResponse.of(response);
   }
 
-  private DecodedSpans decode(AggregatedHttpRequest body, boolean gzip, boolean json) {
+  private DecodedSpans decode(ServiceRequestContext ctx, AggregatedHttpRequest body, boolean gzip, boolean json) {
     byte[] bytes = body.content().array();
     if (gzip) bytes = limits.gunzip(bytes);
+    memory.beforeDecoding(ctx, bytes.length);
     OtlpSpanMapper.Rejections rejections = new OtlpSpanMapper.Rejections();
     ExportTraceServiceRequest request;
     if (json) {

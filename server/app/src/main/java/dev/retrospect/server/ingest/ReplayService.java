@@ -22,11 +22,13 @@ public final class ReplayService extends AbstractHttpService {
   private final Storage storage;
   private final IngestMetrics metrics;
   private final BodyLimits limits;
+  private final IngestMemory memory;
 
-  public ReplayService(Storage storage, IngestMetrics metrics, BodyLimits limits) {
+  public ReplayService(Storage storage, IngestMetrics metrics, BodyLimits limits, IngestMemory memory) {
     this.storage = storage;
     this.metrics = metrics;
     this.limits = limits;
+    this.memory = memory;
   }
 
   @Override
@@ -47,6 +49,7 @@ public final class ReplayService extends AbstractHttpService {
           byte[] bytes = body.content().array();
           // sendBeacon cannot set Content-Encoding, so a gzip body is also known by its first bytes.
           if (gzip || BoundedGunzip.looksGzipped(bytes)) bytes = limits.gunzip(bytes);
+          memory.beforeDecoding(ctx, bytes.length);
           return ReplayBatchDecoder.decode(bytes);
         }, ctx.blockingTaskExecutor())
         .thenCompose(this::write)
