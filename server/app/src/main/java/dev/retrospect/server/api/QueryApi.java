@@ -196,10 +196,7 @@ public final class QueryApi {
     return (ctx, req) -> {
       if (!queries.tryAcquire()) {
         metrics.queriesOverloaded.increment();
-        return HttpResponse.of(ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
-            .contentType(MediaType.JSON_UTF_8).set(HttpHeaderNames.RETRY_AFTER, "1").build(),
-            HttpData.ofUtf8(ApiJson.object()
-                .put("error", "too many queries in flight; retry after 1 s").toString()));
+        return unavailable("too many queries in flight; retry after 1 s");
       }
       // Released when the exchange is over, however it ends (answered, failed, client gone).
       ctx.log().whenComplete().thenRun(queries::release);
@@ -224,13 +221,16 @@ public final class QueryApi {
     if (e instanceof BadParameterException || e instanceof InvalidInputException) {
       return error(HttpStatus.BAD_REQUEST, e.getMessage());
     }
-    if (e instanceof StorageOverloadedException) {
-      return HttpResponse.of(ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
-          .contentType(MediaType.JSON_UTF_8).set(HttpHeaderNames.RETRY_AFTER, "1").build(),
-          HttpData.ofUtf8(ApiJson.object().put("error", e.getMessage()).toString()));
-    }
+    if (e instanceof StorageOverloadedException) return unavailable(e.getMessage());
     log.error("query failed", e);
     return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+  }
+
+  /** 503 with Retry-After: the server or its store is busy, the query may be asked again. */
+  private static HttpResponse unavailable(String message) {
+    return HttpResponse.of(ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+        .contentType(MediaType.JSON_UTF_8).set(HttpHeaderNames.RETRY_AFTER, "1").build(),
+        HttpData.ofUtf8(ApiJson.object().put("error", message).toString()));
   }
 
   static HttpResponse json(JsonNode body) {
