@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * alone let 48 concurrent 6 MB OTLP JSON requests exhaust a 384 MB heap (84 answers of 500 with
  * OutOfMemoryError). So each request holds a reservation of {@link #BYTES_PER_BODY_BYTE} times its
  * body: its declared length when it is admitted, grown to its decompressed size (a gzip body, or one
- * without a declared length) before it is decoded. A request
- * that does not fit is answered 503 with Retry-After and decodes nothing, unless nothing else holds
- * memory: a lone request up to the size caps is always taken, so a big one is slow, not refused
- * forever.
+ * without a declared length) before it is decoded. A request that does not fit is answered with
+ * Retry-After (429 when admitted, 503 before decoding) and decodes nothing, unless nothing else
+ * holds memory: a lone request up to the size caps is always taken, so a big one is slow, not
+ * refused forever.
  */
 public final class IngestMemory {
   /**
@@ -33,10 +33,6 @@ public final class IngestMemory {
   /** @param capacity bytes; 0 means half of the JVM's maximum heap */
   public IngestMemory(long capacity) {
     this.capacity = capacity > 0 ? capacity : Runtime.getRuntime().maxMemory() / 2;
-  }
-
-  public long capacity() {
-    return capacity;
   }
 
   /**
@@ -64,11 +60,6 @@ public final class IngestMemory {
       throw new StorageOverloadedException("ingest requests in flight hold their memory budget of "
           + capacity / (1024 * 1024) + " MB; this one needs " + Math.max(1, needed / (1024 * 1024)) + " MB");
     }
-  }
-
-  /** Bytes reserved now, all requests together. */
-  public long held() {
-    return held.get();
   }
 
   private final class Reservation {
