@@ -78,6 +78,10 @@ final class TextMatch {
     for (String word : needed) expressions.add(wordExpression(longer, word));
     PreparedStatement count = reader.prepare(
         "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + table + " MATCH ? LIMIT ?)");
+    if (needed.size() == 1 && !expressions.get(0).endsWith("*")) {
+      // One word is both the rarest and the whole search: one count answers both questions.
+      return new Narrowed(expressions.get(0), List.of(), count(count, expressions.get(0), commonAt + 1) > commonAt);
+    }
     int rarest = -1;
     long fewest = Long.MAX_VALUE;
     for (int i = 0; i < needed.size(); i++) {
