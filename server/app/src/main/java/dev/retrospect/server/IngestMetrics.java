@@ -17,6 +17,7 @@ public final class IngestMetrics {
   public final LongAdder requestsRefused = new LongAdder();
   public final LongAdder overloaded = new LongAdder();
   public final LongAdder queriesOverloaded = new LongAdder();
+  public final LongAdder queriesOverMemory = new LongAdder();
 
   private final AtomicLongArray bucketCounts = new AtomicLongArray(BUCKETS.length + 1);
   private final LongAdder latencyCount = new LongAdder();
@@ -48,6 +49,7 @@ public final class IngestMetrics {
     counter(out, "retrospect_requests_refused_total", "Ingest requests answered with a 4xx for bad input", requestsRefused.sum());
     counter(out, "retrospect_requests_overloaded_total", "Ingest requests refused with 429/503 because the in-flight limit or the write queue was full", overloaded.sum());
     counter(out, "retrospect_queries_overloaded_total", "API queries refused with 503 because the queries in flight were at their limit", queriesOverloaded.sum());
+    counter(out, "retrospect_queries_over_memory_total", "API queries refused with 503 because the queries in flight held their memory budget", queriesOverMemory.sum());
     out.append("# HELP retrospect_write_queue_depth Writes accepted by the store and not yet durable\n")
         .append("# TYPE retrospect_write_queue_depth gauge\n")
         .append("retrospect_write_queue_depth ").append(queueDepth.getAsInt()).append('\n');

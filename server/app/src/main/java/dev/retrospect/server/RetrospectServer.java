@@ -59,7 +59,7 @@ public final class RetrospectServer implements AutoCloseable {
     ServerBuilder uiBuilder = listener(config, config.uiBindAddress(), config.httpPort());
     ReadAccess readAccess = ReadAccess.of(config.access());
     if (readAccess != null) uiBuilder.decorator(readAccess);
-    new QueryApi(storage, metrics, config.maxDecompressedBytes(), config.maxQueriesInFlight()).addTo(uiBuilder);
+    new QueryApi(storage, metrics, config.maxDecompressedBytes(), config.maxQueriesInFlight(), config.maxQueryMemory()).addTo(uiBuilder);
     var browserIngest = IngestOrigins.decorator(config.corsOrigins());
     IngestKeys keys = IngestKeys.of(config.access().ingestKeys());
     uiBuilder.service("/v1/traces", browserIngest(otlp, gate, keys).decorate(browserIngest));

@@ -24,6 +24,8 @@ import java.util.Map;
  *     together; the bound on the memory ingest can take
  * @param maxIngestMemory heap ingest requests in flight may hold; 0 for half the JVM's heap
  * @param maxQueriesInFlight API queries running or waiting at once
+ * @param maxQueryMemory heap replay reads and exports in flight may hold; 0 for a quarter of the
+ *     JVM's heap
  */
 public record ServerConfig(
     String storage,
@@ -41,7 +43,8 @@ public record ServerConfig(
     int writeQueue,
     int maxIngestInFlight,
     long maxIngestMemory,
-    int maxQueriesInFlight) {
+    int maxQueriesInFlight,
+    long maxQueryMemory) {
 
   /** One setting: its environment name, flag, default and meaning (the README's table). */
   public enum Setting {
@@ -72,7 +75,8 @@ public record ServerConfig(
     WRITE_QUEUE("RETROSPECT_WRITE_QUEUE", "20000", "embedded store: spans and replay batches waiting for the disk; past it ingest gets 503 with Retry-After"),
     MAX_INGEST_IN_FLIGHT("RETROSPECT_MAX_INGEST_IN_FLIGHT", "64", "ingest requests read and decoded at once, all ports together; past it ingest gets 429 with Retry-After"),
     MAX_INGEST_MEMORY("RETROSPECT_MAX_INGEST_MEMORY", "0", "bytes of heap the ingest requests in flight may hold while decoded (6x each decompressed body); past it ingest gets 429/503 with Retry-After; 0 for half the JVM heap"),
-    MAX_QUERIES_IN_FLIGHT("RETROSPECT_MAX_QUERIES_IN_FLIGHT", "32", "API queries (/api/…) running or waiting at once; past it a query gets 503 with Retry-After, and ingest is unaffected");
+    MAX_QUERIES_IN_FLIGHT("RETROSPECT_MAX_QUERIES_IN_FLIGHT", "32", "API queries (/api/…) running or waiting at once; past it a query gets 503 with Retry-After, and ingest is unaffected"),
+    MAX_QUERY_MEMORY("RETROSPECT_MAX_QUERY_MEMORY", "0", "bytes of heap the replay reads and span exports in flight may hold (reserved before they decompress or format); past it a query gets 503 with Retry-After; 0 for a quarter of the JVM heap, so that with ingest's half a quarter stays free");
 
     public final String env;
     public final String defaultValue;
@@ -138,7 +142,8 @@ public record ServerConfig(
         (int) intIn(Setting.WRITE_QUEUE, values, 1, 10_000_000),
         (int) intIn(Setting.MAX_INGEST_IN_FLIGHT, values, 1, 100_000),
         intIn(Setting.MAX_INGEST_MEMORY, values, 0, Long.MAX_VALUE),
-        (int) intIn(Setting.MAX_QUERIES_IN_FLIGHT, values, 1, 10_000));
+        (int) intIn(Setting.MAX_QUERIES_IN_FLIGHT, values, 1, 10_000),
+        intIn(Setting.MAX_QUERY_MEMORY, values, 0, Long.MAX_VALUE));
   }
 
   /**

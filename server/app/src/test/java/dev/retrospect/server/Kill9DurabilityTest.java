@@ -11,9 +11,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,17 +19,13 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class Kill9DurabilityTest {
   private static final int THREADS = 4;
   private static final int SPANS_PER_REQUEST = 50;
-  private static final Pattern OTLP_PORT = Pattern.compile("OTLP/HTTP\\s+http://[^:]+:(\\d+)/");
-  private static final Pattern UI_PORT = Pattern.compile("UI and query API\\s+http://[^:]+:(\\d+)/");
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -52,7 +44,7 @@ class Kill9DurabilityTest {
   @Test
   void everyAcknowledgedSpanSurvivesKill9(@TempDir Path dataDir) throws Exception {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    Child first = Child.start(dataDir);
+    ChildServer first = ChildServer.start(dataDir, "256m");
     AtomicBoolean running = new AtomicBoolean(true);
     CountDownLatch done = new CountDownLatch(THREADS);
     for (int t = 0; t < THREADS; t++) {
@@ -92,7 +84,7 @@ class Kill9DurabilityTest {
     done.await(20, TimeUnit.SECONDS);
     assertThat(acked).as("spans acknowledged before the kill").isGreaterThan(0);
 
-    Child second = Child.start(dataDir);
+    ChildServer second = ChildServer.start(dataDir, "256m");
     try {
       Set<String> stored = storedSpanIds(second.uiPort);
       Set<String> lost = new HashSet<>(acknowledged);
@@ -152,34 +144,5 @@ class Kill9DurabilityTest {
                 .setValue(AnyValue.newBuilder().setStringValue("kill9"))))
             .addScopeSpans(scope))
         .build();
-  }
-
-  /** The server in its own JVM, on ephemeral ports, with the test's classpath. */
-  private record Child(Process process, int otlpPort, int uiPort) {
-    static Child start(Path dataDir) throws Exception {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-          RetrospectServer.class.getName(), "--data-dir=" + dataDir, "--http-port=0", "--otlp-http-port=0", "--otlp-grpc-port=0"));
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-      int otlp = -1;
-      int ui = -1;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while ((otlp < 0 || ui < 0) && System.nanoTime() < deadline) {
-        String line = out.readLine();
-        if (line == null) break;
-        Matcher m = OTLP_PORT.matcher(line);
-        if (m.find()) otlp = Integer.parseInt(m.group(1));
-        m = UI_PORT.matcher(line);
-        if (m.find()) ui = Integer.parseInt(m.group(1));
-      }
-      if (otlp < 0 || ui < 0) {
-        p.destroyForcibly();
-        throw new IllegalStateException("the server did not start");
-      }
-      // Keep draining its output so that it never blocks on a full pipe.
-      daemon(() -> out.lines().forEach(l -> { }));
-      return new Child(p, otlp, ui);
-    }
   }
 }

@@ -47,23 +47,28 @@ public final class QueryApi {
   private final IngestMetrics metrics;
   private final SessionEvents sessionEvents;
   private final Semaphore queries;
+  private final QueryMemory memory;
 
   /**
    * @param maxQueriesInFlight API queries running or waiting at once; past it a query is answered
    *     503 with Retry-After at once, so that a flood of queries neither queues without bound nor
    *     takes the threads ingest decodes on
+   * @param maxQueryMemory bytes of heap the replay reads and exports in flight may hold (see {@link
+   *     QueryMemory}); 0 for a quarter of the heap
    */
-  public QueryApi(Storage storage, IngestMetrics metrics, long maxDecompressedBytes, int maxQueriesInFlight) {
+  public QueryApi(Storage storage, IngestMetrics metrics, long maxDecompressedBytes, int maxQueriesInFlight, long maxQueryMemory) {
     this.storage = storage;
     this.metrics = metrics;
     this.sessionEvents = new SessionEvents(storage, maxDecompressedBytes);
     this.queries = new Semaphore(maxQueriesInFlight);
+    this.memory = new QueryMemory(maxQueryMemory, metrics.queriesOverMemory);
   }
 
   /** Adds every route to the UI/API port's server. */
   public void addTo(ServerBuilder sb) {
     sb.service("/api/spans", query(this::spans));
-    sb.service("/api/spans/export", query(ctx -> SpanExport.export(storage, spanQuery(ctx, SpanQuery.MAX_LIMIT), new QueryParameters(ctx).text("format"))));
+    sb.service("/api/spans/export", query(ctx -> SpanExport.export(
+        storage, spanQuery(ctx, SpanQuery.MAX_LIMIT), new QueryParameters(ctx).text("format"), memory.share(ctx))));
     sb.service("/api/traces/{traceId}", query(this::trace));
     sb.service("/api/chapters/{chapterId}", query(this::chapter));
     sb.service("/api/sessions", query(this::sessions));
@@ -163,9 +168,8 @@ public final class QueryApi {
     long to = p.micros("to") == null ? Long.MAX_VALUE : p.micros("to");
     if (to < from) throw new BadParameterException("to must not be before from");
     if (storage.session(sessionId).isEmpty()) return error(HttpStatus.NOT_FOUND, "no session " + sessionId);
-    ObjectNode body = ApiJson.object();
-    body.set("events", sessionEvents.between(sessionId, from, to));
-    return json(body);
+    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
+        HttpData.wrap(sessionEvents.between(sessionId, from, to, memory.share(ctx))));
   }
 
   private HttpResponse health() {
@@ -221,7 +225,9 @@ public final class QueryApi {
     if (e instanceof BadParameterException || e instanceof InvalidInputException) {
       return error(HttpStatus.BAD_REQUEST, e.getMessage());
     }
-    if (e instanceof StorageOverloadedException) return unavailable(e.getMessage());
+    if (e instanceof StorageOverloadedException || e instanceof QueryMemory.OverBudgetException) {
+      return unavailable(e.getMessage());
+    }
     log.error("query failed", e);
     return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
   }

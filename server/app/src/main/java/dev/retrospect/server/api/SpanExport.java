@@ -1,9 +1,9 @@
 package dev.retrospect.server.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpObject;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -14,73 +14,94 @@ import dev.retrospect.core.SemanticConventions;
 import dev.retrospect.core.Span;
 import dev.retrospect.core.SpanQuery;
 import dev.retrospect.core.Storage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code GET /api/spans/export}: a span search as a CSV or JSON download, up to 10,000 rows. */
+/**
+ * {@code GET /api/spans/export}: a span search as a CSV or JSON download, up to 10,000 rows. The
+ * answer is kept as one chunk per page of the search and sent when complete, so that a failure on
+ * the way is still a clear error (503, 500), never a download cut short that looks whole.
+ */
 final class SpanExport {
   private static final List<String> COLUMNS = List.of(
       "startTime", "traceId", "spanId", "parentSpanId", "service", "name", "kind", "duration",
       "statusCode", "httpStatus", "method", "url", "sessionId", "chapterId", "attributes");
 
+  /** What a row is taken to need before any has been seen: a typical span with a request body. */
+  private static final long ROW_BYTES_GUESS = 1024;
+
+  /**
+   * Heap per byte of answer while a page is formatted: the page's spans (their strings and maps,
+   * about three times their text), its chunk while it grows and is copied, and the chunk kept.
+   */
+  private static final int HEAP_PER_ANSWER_BYTE = 6;
+
   private SpanExport() {}
 
-  static HttpResponse export(Storage storage, SpanQuery query, String format) {
+  static HttpResponse export(Storage storage, SpanQuery query, String format, QueryMemory.Share memory) {
     String f = format == null ? "json" : format;
     if (!f.equals("csv") && !f.equals("json")) {
       throw new BadParameterException("format must be csv or json, got " + Ids.quote(format));
     }
-    List<Span> spans = collect(storage, query);
-    String body;
-    MediaType type;
-    if (f.equals("csv")) {
-      body = csv(spans);
-      type = MediaType.CSV_UTF_8;
-    } else {
-      ObjectNode root = ApiJson.object();
-      ArrayNode array = root.putArray("spans");
-      spans.forEach(s -> array.add(ApiJson.span(s)));
-      body = root.toString();
-      type = MediaType.JSON_UTF_8;
-    }
-    return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK)
-        .contentType(type)
+    boolean csv = f.equals("csv");
+    List<HttpObject> answer = new ArrayList<>();
+    answer.add(ResponseHeaders.builder(HttpStatus.OK)
+        .contentType(csv ? MediaType.CSV_UTF_8 : MediaType.JSON_UTF_8)
         .set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"retrospect-spans." + f + "\"")
-        .build(), HttpData.ofUtf8(body));
-  }
+        .build());
+    answer.add(HttpData.ofUtf8(csv ? String.join(",", COLUMNS) + "\r\n" : "{\"spans\":["));
 
-  /** Pages through the search with its own cursor until the row cap or the last page. */
-  private static List<Span> collect(Storage storage, SpanQuery query) {
-    List<Span> spans = new ArrayList<>();
+    // Page by page, each page formatted into its own chunk before the next is read, so that the
+    // export holds its answer and one page of spans, reserved before the page is read.
+    long held = 0;
+    long bytesPerRow = ROW_BYTES_GUESS;
+    int rows = 0;
     SpanQuery page = query.withLimit(SpanQuery.MAX_LIMIT);
-    while (spans.size() < QueryApi.EXPORT_MAX_ROWS) {
-      Page<Span> result = storage.searchSpans(page.withLimit(Math.min(SpanQuery.MAX_LIMIT, QueryApi.EXPORT_MAX_ROWS - spans.size())));
-      spans.addAll(result.items());
+    while (rows < QueryApi.EXPORT_MAX_ROWS) {
+      int limit = Math.min(SpanQuery.MAX_LIMIT, QueryApi.EXPORT_MAX_ROWS - rows);
+      memory.growTo(held + limit * bytesPerRow * HEAP_PER_ANSWER_BYTE);
+      Page<Span> result = storage.searchSpans(page.withLimit(limit));
+      ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+      for (Span s : result.items()) {
+        if (!csv && rows > 0) chunk.write(',');
+        chunk.writeBytes(csv ? csvRow(s) : json(s));
+        rows++;
+      }
+      if (chunk.size() > 0) answer.add(HttpData.wrap(chunk.toByteArray()));
+      held += chunk.size();
+      if (!result.items().isEmpty()) bytesPerRow = Math.max(bytesPerRow, chunk.size() / result.items().size() + 1);
       if (result.nextCursor() == null || result.items().isEmpty()) break;
       page = page.withCursor(result.nextCursor());
     }
-    return spans;
+    if (!csv) answer.add(HttpData.ofUtf8("]}"));
+    return HttpResponse.of(answer.toArray(HttpObject[]::new));
   }
 
-  private static String csv(List<Span> spans) {
-    StringBuilder out = new StringBuilder(256 * (spans.size() + 1));
-    out.append(String.join(",", COLUMNS)).append("\r\n");
-    for (Span s : spans) {
-      List<String> row = List.of(
-          Long.toString(s.startMicros()), s.traceId(), nullToEmpty(s.spanId()), nullToEmpty(s.parentSpanId()),
-          s.service(), s.name(), s.kind().name(), Long.toString(s.durationMicros()), s.statusCode().name(),
-          s.httpStatus() == null ? "" : s.httpStatus().toString(),
-          nullToEmpty(s.attribute(SemanticConventions.HTTP_REQUEST_METHOD)),
-          nullToEmpty(s.attribute(SemanticConventions.URL_FULL)),
-          nullToEmpty(s.sessionId()), nullToEmpty(s.chapterId()),
-          ApiJson.attributes(s.attributes()).toString());
-      for (int i = 0; i < row.size(); i++) {
-        if (i > 0) out.append(',');
-        out.append(cell(row.get(i)));
-      }
-      out.append("\r\n");
+  private static byte[] json(Span s) {
+    try {
+      return ApiJson.MAPPER.writeValueAsBytes(ApiJson.span(s));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a span could not be written as JSON", e);
     }
-    return out.toString();
+  }
+
+  private static byte[] csvRow(Span s) {
+    List<String> row = List.of(
+        Long.toString(s.startMicros()), s.traceId(), nullToEmpty(s.spanId()), nullToEmpty(s.parentSpanId()),
+        s.service(), s.name(), s.kind().name(), Long.toString(s.durationMicros()), s.statusCode().name(),
+        s.httpStatus() == null ? "" : s.httpStatus().toString(),
+        nullToEmpty(s.attribute(SemanticConventions.HTTP_REQUEST_METHOD)),
+        nullToEmpty(s.attribute(SemanticConventions.URL_FULL)),
+        nullToEmpty(s.sessionId()), nullToEmpty(s.chapterId()),
+        ApiJson.attributes(s.attributes()).toString());
+    StringBuilder out = new StringBuilder(256);
+    for (int i = 0; i < row.size(); i++) {
+      if (i > 0) out.append(',');
+      out.append(cell(row.get(i)));
+    }
+    return out.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -2,8 +2,9 @@ package dev.retrospect.server.ingest;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.retrospect.core.StorageOverloadedException;
+import dev.retrospect.server.MemoryBudget;
+import dev.retrospect.server.MemoryBudget.Reservation;
 import io.netty.util.AttributeKey;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The heap that ingest requests in flight may hold, all ports together. A request's body is
@@ -27,12 +28,11 @@ public final class IngestMemory {
   private static final AttributeKey<Reservation> RESERVATION =
       AttributeKey.valueOf(IngestMemory.class, "reservation");
 
-  private final long capacity;
-  private final AtomicLong held = new AtomicLong();
+  private final MemoryBudget budget;
 
   /** @param capacity bytes; 0 means half of the JVM's maximum heap */
   public IngestMemory(long capacity) {
-    this.capacity = capacity > 0 ? capacity : Runtime.getRuntime().maxMemory() / 2;
+    this.budget = new MemoryBudget(capacity > 0 ? capacity : Runtime.getRuntime().maxMemory() / 2);
   }
 
   /**
@@ -40,7 +40,7 @@ public final class IngestMemory {
    * exchange ends however it ends; false when it does not fit.
    */
   public boolean admit(ServiceRequestContext ctx, long bodyBytes) {
-    Reservation reservation = new Reservation();
+    Reservation reservation = budget.open();
     if (!reservation.growTo(bodyBytes * BYTES_PER_BODY_BYTE)) return false;
     ctx.setAttr(RESERVATION, reservation);
     ctx.log().whenComplete().thenRun(reservation::release);
@@ -58,31 +58,7 @@ public final class IngestMemory {
     boolean fits = reservation != null ? reservation.growTo(needed) : admit(ctx, bodyBytes);
     if (!fits) {
       throw new StorageOverloadedException("ingest requests in flight hold their memory budget of "
-          + capacity / (1024 * 1024) + " MB; this one needs " + Math.max(1, needed / (1024 * 1024)) + " MB");
-    }
-  }
-
-  private final class Reservation {
-    private long bytes;
-    private boolean released;
-
-    synchronized boolean growTo(long wanted) {
-      if (released || wanted <= bytes) return true;
-      long more = wanted - bytes;
-      while (true) {
-        long now = held.get();
-        // Alone (nothing held but this request's own bytes), a request is always let through.
-        if (now + more > capacity && now > bytes) return false;
-        if (held.compareAndSet(now, now + more)) break;
-      }
-      bytes = wanted;
-      return true;
-    }
-
-    synchronized void release() {
-      if (released) return;
-      released = true;
-      held.addAndGet(-bytes);
+          + budget.capacity() / (1024 * 1024) + " MB; this one needs " + Math.max(1, needed / (1024 * 1024)) + " MB");
     }
   }
 }

@@ -1,0 +1,55 @@
+package dev.retrospect.server;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Bytes of heap that requests in flight may hold together. Each request reserves what it will hold
+ * before it holds it and grows its reservation as it learns more; a reservation that does not fit is
+ * refused, unless nothing else holds any: a request alone is always let through, so that a large
+ * one is slow under load, never refused forever. Ingest and queries each have their own budget.
+ */
+public final class MemoryBudget {
+  private final long capacity;
+  private final AtomicLong held = new AtomicLong();
+
+  /** @param capacity bytes */
+  public MemoryBudget(long capacity) {
+    this.capacity = capacity;
+  }
+
+  public long capacity() {
+    return capacity;
+  }
+
+  /** An empty reservation; its owner releases it when its request is over, however it ends. */
+  public Reservation open() {
+    return new Reservation();
+  }
+
+  /** One request's share of the budget. */
+  public final class Reservation {
+    private long bytes;
+    private boolean released;
+
+    /** Grows this reservation to {@code wanted} bytes; false, holding no more, when that does not fit. */
+    public synchronized boolean growTo(long wanted) {
+      if (released || wanted <= bytes) return true;
+      long more = wanted - bytes;
+      while (true) {
+        long now = held.get();
+        // Alone (nothing held but this request's own bytes), a request is always let through.
+        if (now + more > capacity && now > bytes) return false;
+        if (held.compareAndSet(now, now + more)) break;
+      }
+      bytes = wanted;
+      return true;
+    }
+
+    /** Gives the bytes back; later calls and later growth do nothing. */
+    public synchronized void release() {
+      if (released) return;
+      released = true;
+      held.addAndGet(-bytes);
+    }
+  }
+}

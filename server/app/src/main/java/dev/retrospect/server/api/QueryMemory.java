@@ -1,0 +1,59 @@
+package dev.retrospect.server.api;
+
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.retrospect.server.MemoryBudget;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The heap that API queries in flight may hold, all together. The count limit alone does not bound
+ * it: one replay read holds every batch it answers with, decompressed, and one export up to 10,000
+ * spans; 32 of those at once exhausted a 384 MB heap. So a query reserves what it will hold before
+ * it decompresses or formats anything, and grows its reservation as it goes. One that does not fit
+ * is answered 503 with Retry-After, unless no other query holds memory: a query alone is always
+ * answered. The default is a quarter of the heap, so that with ingest's half a quarter stays free
+ * for everything else (the store, connections, the objects each request makes and drops).
+ */
+final class QueryMemory {
+  private final MemoryBudget budget;
+  private final LongAdder refused;
+
+  /**
+   * @param capacity bytes; 0 means a quarter of the JVM's maximum heap
+   * @param refused counts the queries refused for memory
+   */
+  QueryMemory(long capacity, LongAdder refused) {
+    this.budget = new MemoryBudget(capacity > 0 ? capacity : Runtime.getRuntime().maxMemory() / 4);
+    this.refused = refused;
+  }
+
+  /** An empty share for this query, given back when its exchange ends however it ends. */
+  Share share(ServiceRequestContext ctx) {
+    Share share = new Share(budget.open());
+    ctx.log().whenComplete().thenRun(share.reservation::release);
+    return share;
+  }
+
+  /** One query's part of the budget. */
+  final class Share {
+    private final MemoryBudget.Reservation reservation;
+
+    private Share(MemoryBudget.Reservation reservation) {
+      this.reservation = reservation;
+    }
+
+    /** Grows the share to {@code bytes}; throws {@link OverBudgetException} (503) when that does not fit. */
+    void growTo(long bytes) {
+      if (reservation.growTo(bytes)) return;
+      refused.increment();
+      throw new OverBudgetException("queries in flight hold their memory budget of " + budget.capacity() / (1024 * 1024)
+          + " MB; this one needs " + Math.max(1, bytes / (1024 * 1024)) + " MB; retry after 1 s");
+    }
+  }
+
+  /** A query that would not fit: answered 503 with Retry-After, before it holds the memory. */
+  static final class OverBudgetException extends RuntimeException {
+    OverBudgetException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package dev.retrospect.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The memory budget of queries: many concurrent large replay reads and span exports against a
+ * small budget get some 503 with Retry-After while the rest answer complete, ingest and health keep
+ * answering, and a large read alone is always answered.
+ */
+class QueryMemoryTest {
+  private static final int SESSIONS = 4;
+  private static final int BATCHES_PER_SESSION = 3;
+  private static final int EVENTS_PER_BATCH = 1_000;
+  /** Text per event: a session is about 12 MB of events once decompressed. */
+  private static final int EVENT_TEXT_BYTES = 4_000;
+  private static final int SPANS = 3_000;
+  private static final long T0 = 1_764_150_000_000L;
+  /** The exported spans start at OtlpJson's fixed time; those ingested during the test an hour later. */
+  private static final String EXPORTED = "service=api&to=1764150000000001";
+  private static final long LATER_NANOS = 1_764_153_600_000_000_000L;
+
+  @Test
+  void largeReadsAndExportsBeyondTheBudgetAreShedWithRetryAfterWhileTheRestAnswerComplete(@TempDir Path dataDir) throws Exception {
+    // 40 MB: one 12 MB session read (about 33 MB while answered) fits, two at once do not.
+    try (TestServer server = new TestServer(dataDir, "--max-query-memory=40000000", "--max-queries-in-flight=64")) {
+      List<String> sessions = loadSessions(server);
+      loadSpans(server);
+
+      int readers = 16;
+      int exporters = 8;
+      CountDownLatch go = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(readers + exporters + 1);
+      List<Future<HttpResponse<String>>> reads = new ArrayList<>();
+      List<Future<HttpResponse<String>>> exports = new ArrayList<>();
+      for (int r = 0; r < readers; r++) {
+        String session = sessions.get(r % SESSIONS);
+        reads.add(pool.submit(() -> {
+          go.await();
+          return server.get("/api/sessions/" + session + "/events");
+        }));
+      }
+      for (int e = 0; e < exporters; e++) {
+        String format = e % 2 == 0 ? "csv" : "json";
+        exports.add(pool.submit(() -> {
+          go.await();
+          return server.get("/api/spans/export?format=" + format + "&" + EXPORTED);
+        }));
+      }
+      // While the queries run, ingest and health answer as usual.
+      AtomicBoolean querying = new AtomicBoolean(true);
+      AtomicInteger ingestedDuring = new AtomicInteger();
+      Future<?> ingestAndHealth = pool.submit(() -> {
+        for (int i = 0; querying.get() || i < 3; i++) {
+          assertThat(server.get("/health").statusCode()).as("health while queries run").isEqualTo(200);
+          String traceId = String.format("%032x", 0xd0e1L << 32 | i);
+          HttpResponse<String> r = server.post(server.otlpHttp() + "/v1/traces", "application/json",
+              OtlpJson.request(OtlpJson.span(traceId, "00000000000000d1", "during" + i, LATER_NANOS)).getBytes(StandardCharsets.UTF_8));
+          assertThat(r.statusCode()).as("ingest while queries run: " + r.body()).isEqualTo(200);
+          ingestedDuring.incrementAndGet();
+        }
+        return null;
+      });
+      go.countDown();
+
+      int shed = 0;
+      Map<String, String> answered = new HashMap<>();
+      for (int r = 0; r < readers; r++) {
+        HttpResponse<String> answer = reads.get(r).get(120, TimeUnit.SECONDS);
+        String session = sessions.get(r % SESSIONS);
+        if (isShed(answer)) {
+          shed++;
+        } else {
+          assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+          assertCompleteReplay(answer.body());
+          answered.put(session, answer.body());
+        }
+      }
+      int exportsShed = 0;
+      for (Future<HttpResponse<String>> f : exports) {
+        HttpResponse<String> answer = f.get(120, TimeUnit.SECONDS);
+        if (isShed(answer)) {
+          exportsShed++;
+        } else {
+          assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+          assertCompleteExport(answer);
+        }
+      }
+      querying.set(false);
+      ingestAndHealth.get(60, TimeUnit.SECONDS);
+      pool.shutdown();
+
+      System.out.printf("query memory: %d of %d replay reads and %d of %d exports shed; %d ingest requests answered meanwhile%n",
+          shed, readers, exportsShed, exporters, ingestedDuring.get());
+      assertThat(shed + exportsShed).as("queries shed by the memory budget").isGreaterThan(0);
+      assertThat(readers - shed).as("replay reads answered").isGreaterThan(0);
+      assertThat(server.get("/metrics").body()).contains("retrospect_queries_over_memory_total " + (shed + exportsShed) + "\n");
+
+      // The budget came back whole, and nothing was lost: each session, read alone, answers in full,
+      // exactly as the concurrent reads that were answered did.
+      for (String session : sessions) {
+        HttpResponse<String> alone = server.get("/api/sessions/" + session + "/events");
+        assertThat(alone.statusCode()).as(alone.body()).isEqualTo(200);
+        assertCompleteReplay(alone.body());
+        if (answered.containsKey(session)) assertThat(answered.get(session)).isEqualTo(alone.body());
+      }
+      assertCompleteExport(server.get("/api/spans/export?format=csv&" + EXPORTED));
+      assertThat(server.getJson("/api/spans?q=during0").get("spans")).hasSize(1);
+    }
+  }
+
+  @Test
+  void aLargeReadAloneIsAnsweredEvenBeyondTheWholeBudget(@TempDir Path dataDir) throws Exception {
+    // 1 MB: far less than one session read (about 33 MB) or one export needs.
+    try (TestServer server = new TestServer(dataDir, "--max-query-memory=1000000")) {
+      List<String> sessions = loadSessions(server);
+      loadSpans(server);
+      for (String session : sessions) {
+        HttpResponse<String> r = server.get("/api/sessions/" + session + "/events");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertCompleteReplay(r.body());
+      }
+      assertCompleteExport(server.get("/api/spans/export?format=json&" + EXPORTED));
+      assertThat(server.get("/metrics").body()).contains("retrospect_queries_over_memory_total 0\n");
+    }
+  }
+
+  private static boolean isShed(HttpResponse<String> answer) {
+    if (answer.statusCode() != 503) return false;
+    assertThat(answer.headers().firstValue("retry-after")).contains("1");
+    assertThat(TestServer.json(answer.body()).get("error").asText()).contains("memory budget");
+    return true;
+  }
+
+  /** Every event of the session, in time order, from the Meta event before the first full snapshot. */
+  private static void assertCompleteReplay(String body) {
+    JsonNode events = TestServer.json(body).get("events");
+    assertThat(events).hasSize(BATCHES_PER_SESSION * EVENTS_PER_BATCH);
+    assertThat(events.get(0).get("type").asInt()).isEqualTo(4);
+    assertThat(events.get(1).get("type").asInt()).isEqualTo(2);
+    long previous = 0;
+    for (int i = 0; i < events.size(); i++) {
+      long t = events.get(i).get("timestamp").asLong();
+      assertThat(t).isGreaterThan(previous);
+      previous = t;
+      assertThat(events.get(i).path("data").path("text").asText()).hasSize(EVENT_TEXT_BYTES);
+    }
+  }
+
+  private static void assertCompleteExport(HttpResponse<String> answer) {
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    if (answer.headers().firstValue("content-type").orElseThrow().startsWith("text/csv")) {
+      assertThat(answer.body().split("\r\n")).as("header and one row per span").hasSize(SPANS + 1);
+    } else {
+      assertThat(TestServer.json(answer.body()).get("spans")).hasSize(SPANS);
+    }
+  }
+
+  /** SESSIONS sessions of BATCHES_PER_SESSION gzipped batches, each about 4 MB of events decompressed. */
+  static List<String> loadSessions(TestServer server) throws Exception {
+    List<String> sessions = new ArrayList<>();
+    for (int s = 0; s < SESSIONS; s++) {
+      String session = String.format("%032x", 0x5e55L << 16 | s);
+      sessions.add(session);
+      for (int b = 0; b < BATCHES_PER_SESSION; b++) {
+        HttpResponse<String> r = server.post(server.ui() + "/v1/replay", "application/json",
+            ReplayAndQueryTest.gzip(largeBatch(session, b)), "Content-Encoding", "gzip");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      }
+    }
+    return sessions;
+  }
+
+  static String largeBatch(String session, int sequence) {
+    List<String> events = new ArrayList<>(EVENTS_PER_BATCH);
+    for (int i = 0; i < EVENTS_PER_BATCH; i++) {
+      int n = sequence * EVENTS_PER_BATCH + i;
+      int type = n == 0 ? 4 : n == 1 ? 2 : 3;
+      String text = (n + " mutation ").repeat(EVENT_TEXT_BYTES / 10 + 1).substring(0, EVENT_TEXT_BYTES);
+      events.add("{\"type\": " + type + ", \"data\": {\"source\": 0, \"text\": \"" + text + "\"}, \"timestamp\": " + (T0 + n) + "}");
+    }
+    return ReplayAndQueryTest.batch(session, sequence, events, "");
+  }
+
+  private static void loadSpans(TestServer server) {
+    for (int request = 0; request < SPANS / 500; request++) {
+      String[] spans = new String[500];
+      for (int i = 0; i < spans.length; i++) {
+        int n = request * spans.length + i;
+        spans[i] = OtlpJson.span(String.format("%032x", 0xe4907L << 32 | n), String.format("%016x", n + 1L), "export" + n,
+            "\"http.response.body\":{\"stringValue\":\"" + "item ".repeat(150) + "\"}");
+      }
+      HttpResponse<String> r = server.post(server.otlpHttp() + "/v1/traces", "application/json",
+          OtlpJson.request(spans).getBytes(StandardCharsets.UTF_8));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+  }
+}
