@@ -3,6 +3,7 @@ package dev.retrospect.server;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** Counters of the ingest path, written as Prometheus text by {@code GET /metrics}. */
 public final class IngestMetrics {
@@ -23,9 +24,13 @@ public final class IngestMetrics {
   private final LongAdder latencyCount = new LongAdder();
   private final LongAdder latencyNanos = new LongAdder();
   private final IntSupplier queueDepth;
+  private final LongSupplier ingestMemoryHeld;
+  private final LongSupplier queryMemoryHeld;
 
-  public IngestMetrics(IntSupplier queueDepth) {
+  public IngestMetrics(IntSupplier queueDepth, LongSupplier ingestMemoryHeld, LongSupplier queryMemoryHeld) {
     this.queueDepth = queueDepth;
+    this.ingestMemoryHeld = ingestMemoryHeld;
+    this.queryMemoryHeld = queryMemoryHeld;
   }
 
   /** Records how long a durable write took, from the store's acceptance to its acknowledgement. */
@@ -53,6 +58,10 @@ public final class IngestMetrics {
     out.append("# HELP retrospect_write_queue_depth Writes accepted by the store and not yet durable\n")
         .append("# TYPE retrospect_write_queue_depth gauge\n")
         .append("retrospect_write_queue_depth ").append(queueDepth.getAsInt()).append('\n');
+    out.append("# HELP retrospect_memory_reserved_bytes Heap reserved now by the requests in flight, per memory budget\n")
+        .append("# TYPE retrospect_memory_reserved_bytes gauge\n")
+        .append("retrospect_memory_reserved_bytes{budget=\"ingest\"} ").append(ingestMemoryHeld.getAsLong()).append('\n')
+        .append("retrospect_memory_reserved_bytes{budget=\"queries\"} ").append(queryMemoryHeld.getAsLong()).append('\n');
     out.append("# HELP retrospect_write_seconds Time from handing a write to the store until it is durable\n")
         .append("# TYPE retrospect_write_seconds histogram\n");
     long cumulative = 0;

@@ -12,13 +12,22 @@ public final class MemoryBudget {
   private final long capacity;
   private final AtomicLong held = new AtomicLong();
 
-  /** @param capacity bytes */
-  public MemoryBudget(long capacity) {
+  private MemoryBudget(long capacity) {
     this.capacity = capacity;
+  }
+
+  /** A budget of {@code capacity} bytes, or when that is 0 of the JVM's maximum heap divided by {@code heapDivisor}. */
+  public static MemoryBudget ofBytesOrHeapShare(long capacity, int heapDivisor) {
+    return new MemoryBudget(capacity > 0 ? capacity : Runtime.getRuntime().maxMemory() / heapDivisor);
   }
 
   public long capacity() {
     return capacity;
+  }
+
+  /** Bytes reserved now, for {@code /metrics}. */
+  public long held() {
+    return held.get();
   }
 
   /** An empty reservation; its owner releases it when its request is over, however it ends. */

@@ -43,10 +43,13 @@ public final class RetrospectServer implements AutoCloseable {
 
   private RetrospectServer(ServerConfig config, Storage storage, Clock clock) {
     this.storage = storage;
-    IngestMetrics metrics = new IngestMetrics(storage::pendingWrites);
+    // Ingest may hold half of the heap and queries a quarter, leaving a quarter for everything else.
+    MemoryBudget ingestMemory = MemoryBudget.ofBytesOrHeapShare(config.maxIngestMemory(), 2);
+    MemoryBudget queryMemory = MemoryBudget.ofBytesOrHeapShare(config.maxQueryMemory(), 4);
+    IngestMetrics metrics = new IngestMetrics(storage::pendingWrites, ingestMemory::held, queryMemory::held);
     SpanIngest ingest = new SpanIngest(storage, metrics);
     BodyLimits limits = new BodyLimits(config.maxRequestBytes(), config.maxDecompressedBytes());
-    IngestMemory memory = new IngestMemory(config.maxIngestMemory());
+    IngestMemory memory = new IngestMemory(ingestMemory);
     IngestGate gate = new IngestGate(config.maxIngestInFlight(), memory, metrics);
     OtlpHttpService otlp = new OtlpHttpService(ingest, metrics, limits, memory);
     ReplayService replay = new ReplayService(storage, metrics, limits, memory);
@@ -59,7 +62,7 @@ public final class RetrospectServer implements AutoCloseable {
     ServerBuilder uiBuilder = listener(config, config.uiBindAddress(), config.httpPort());
     ReadAccess readAccess = ReadAccess.of(config.access());
     if (readAccess != null) uiBuilder.decorator(readAccess);
-    new QueryApi(storage, metrics, config.maxDecompressedBytes(), config.maxQueriesInFlight(), config.maxQueryMemory()).addTo(uiBuilder);
+    new QueryApi(storage, metrics, config.maxDecompressedBytes(), config.maxQueriesInFlight(), queryMemory).addTo(uiBuilder);
     var browserIngest = IngestOrigins.decorator(config.corsOrigins());
     IngestKeys keys = IngestKeys.of(config.access().ingestKeys());
     uiBuilder.service("/v1/traces", browserIngest(otlp, gate, keys).decorate(browserIngest));

@@ -3,6 +3,7 @@ package dev.retrospect.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,13 +18,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The memory budget of queries: many concurrent large replay reads and span exports against a
- * small budget get some 503 with Retry-After while the rest answer complete, ingest and health keep
- * answering, and a large read alone is always answered.
+ * small budget get some 503 with Retry-After and, asked again, answer complete; ingest and health
+ * keep answering meanwhile; every share comes back, also from clients that hang up; and a large
+ * read alone is always answered.
  */
 class QueryMemoryTest {
   private static final int SESSIONS = 4;
@@ -38,7 +42,7 @@ class QueryMemoryTest {
   private static final long LATER_NANOS = 1_764_153_600_000_000_000L;
 
   @Test
-  void largeReadsAndExportsBeyondTheBudgetAreShedWithRetryAfterWhileTheRestAnswerComplete(@TempDir Path dataDir) throws Exception {
+  void largeReadsAndExportsBeyondTheBudgetAreShedWithRetryAfterAndAnswerCompleteWhenRetried(@TempDir Path dataDir) throws Exception {
     // 40 MB: one 12 MB session read (about 33 MB while answered) fits, two at once do not.
     try (TestServer server = new TestServer(dataDir, "--max-query-memory=40000000", "--max-queries-in-flight=64")) {
       List<String> sessions = loadSessions(server);
@@ -46,6 +50,7 @@ class QueryMemoryTest {
 
       int readers = 16;
       int exporters = 8;
+      AtomicInteger shed = new AtomicInteger();
       CountDownLatch go = new CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(readers + exporters + 1);
       List<Future<HttpResponse<String>>> reads = new ArrayList<>();
@@ -54,14 +59,14 @@ class QueryMemoryTest {
         String session = sessions.get(r % SESSIONS);
         reads.add(pool.submit(() -> {
           go.await();
-          return server.get("/api/sessions/" + session + "/events");
+          return getRetryingWhenShed(server, "/api/sessions/" + session + "/events", shed);
         }));
       }
       for (int e = 0; e < exporters; e++) {
         String format = e % 2 == 0 ? "csv" : "json";
         exports.add(pool.submit(() -> {
           go.await();
-          return server.get("/api/spans/export?format=" + format + "&" + EXPORTED);
+          return getRetryingWhenShed(server, "/api/spans/export?format=" + format + "&" + EXPORTED, shed);
         }));
       }
       // While the queries run, ingest and health answer as usual.
@@ -75,51 +80,36 @@ class QueryMemoryTest {
               OtlpJson.request(OtlpJson.span(traceId, "00000000000000d1", "during" + i, LATER_NANOS)).getBytes(StandardCharsets.UTF_8));
           assertThat(r.statusCode()).as("ingest while queries run: " + r.body()).isEqualTo(200);
           ingestedDuring.incrementAndGet();
+          Thread.sleep(20);
         }
         return null;
       });
       go.countDown();
 
-      int shed = 0;
       Map<String, String> answered = new HashMap<>();
       for (int r = 0; r < readers; r++) {
-        HttpResponse<String> answer = reads.get(r).get(120, TimeUnit.SECONDS);
-        String session = sessions.get(r % SESSIONS);
-        if (isShed(answer)) {
-          shed++;
-        } else {
-          assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-          assertCompleteReplay(answer.body());
-          answered.put(session, answer.body());
-        }
+        HttpResponse<String> answer = reads.get(r).get(180, TimeUnit.SECONDS);
+        assertCompleteReplay(answer.body());
+        answered.put(sessions.get(r % SESSIONS), answer.body());
       }
-      int exportsShed = 0;
-      for (Future<HttpResponse<String>> f : exports) {
-        HttpResponse<String> answer = f.get(120, TimeUnit.SECONDS);
-        if (isShed(answer)) {
-          exportsShed++;
-        } else {
-          assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-          assertCompleteExport(answer);
-        }
-      }
+      for (Future<HttpResponse<String>> f : exports) assertCompleteExport(f.get(180, TimeUnit.SECONDS));
       querying.set(false);
       ingestAndHealth.get(60, TimeUnit.SECONDS);
       pool.shutdown();
 
-      System.out.printf("query memory: %d of %d replay reads and %d of %d exports shed; %d ingest requests answered meanwhile%n",
-          shed, readers, exportsShed, exporters, ingestedDuring.get());
-      assertThat(shed + exportsShed).as("queries shed by the memory budget").isGreaterThan(0);
-      assertThat(readers - shed).as("replay reads answered").isGreaterThan(0);
-      assertThat(server.get("/metrics").body()).contains("retrospect_queries_over_memory_total " + (shed + exportsShed) + "\n");
+      System.out.printf("query memory: %d replay reads and %d exports answered in full after %d answers of 503; %d ingest requests answered meanwhile%n",
+          readers, exporters, shed.get(), ingestedDuring.get());
+      assertThat(shed.get()).as("answers of 503 for memory").isGreaterThan(0);
+      assertThat(server.get("/metrics").body()).contains("retrospect_queries_over_memory_total " + shed.get() + "\n");
 
-      // The budget came back whole, and nothing was lost: each session, read alone, answers in full,
-      // exactly as the concurrent reads that were answered did.
+      // Clients that hang up while their answer is made give their share back as well.
+      for (String session : sessions) hangUpDuring(server, "/api/sessions/" + session + "/events");
+
+      // Each session read alone answers exactly as its concurrent reads did.
       for (String session : sessions) {
         HttpResponse<String> alone = server.get("/api/sessions/" + session + "/events");
         assertThat(alone.statusCode()).as(alone.body()).isEqualTo(200);
-        assertCompleteReplay(alone.body());
-        if (answered.containsKey(session)) assertThat(answered.get(session)).isEqualTo(alone.body());
+        assertThat(answered.get(session)).isEqualTo(alone.body());
       }
       assertCompleteExport(server.get("/api/spans/export?format=csv&" + EXPORTED));
       assertThat(server.getJson("/api/spans?q=during0").get("spans")).hasSize(1);
@@ -142,11 +132,44 @@ class QueryMemoryTest {
     }
   }
 
-  private static boolean isShed(HttpResponse<String> answer) {
-    if (answer.statusCode() != 503) return false;
-    assertThat(answer.headers().firstValue("retry-after")).contains("1");
-    assertThat(TestServer.json(answer.body()).get("error").asText()).contains("memory budget");
-    return true;
+  /**
+   * Sends a GET, hangs up once the query holds its share of the budget, and waits until the share
+   * is given back.
+   */
+  private static void hangUpDuring(TestServer server, String pathAndQuery) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.server.httpPort())) {
+      socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      awaitQueryMemoryReserved(server, true);
+    }
+    awaitQueryMemoryReserved(server, false);
+  }
+
+  /** Waits until the queries' memory gauge is above zero, or back at zero. */
+  private static void awaitQueryMemoryReserved(TestServer server, boolean reserved) throws InterruptedException {
+    Pattern gauge = Pattern.compile("retrospect_memory_reserved_bytes\\{budget=\"queries\"} (\\d+)\n");
+    long bytes = -1;
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < deadline; Thread.sleep(2)) {
+      Matcher m = gauge.matcher(server.get("/metrics").body());
+      assertThat(m.find()).as("the gauge in /metrics").isTrue();
+      bytes = Long.parseLong(m.group(1));
+      if (reserved == bytes > 0) return;
+    }
+    throw new AssertionError("query memory reserved: " + bytes + " bytes, expected " + (reserved ? "some" : "none"));
+  }
+
+  /** A GET that, like a client honouring Retry-After, asks again after a 503; counts the 503s. */
+  private static HttpResponse<String> getRetryingWhenShed(TestServer server, String pathAndQuery, AtomicInteger shed)
+      throws InterruptedException {
+    for (int attempt = 0; attempt < 60; attempt++) {
+      HttpResponse<String> answer = server.get(pathAndQuery);
+      if (answer.statusCode() != 503) return answer;
+      shed.incrementAndGet();
+      assertThat(answer.headers().firstValue("retry-after")).contains("1");
+      assertThat(TestServer.json(answer.body()).get("error").asText()).contains("memory budget");
+      Thread.sleep(1000);
+    }
+    throw new AssertionError(pathAndQuery + " was answered 503 sixty times in a row");
   }
 
   /** Every event of the session, in time order, from the Meta event before the first full snapshot. */

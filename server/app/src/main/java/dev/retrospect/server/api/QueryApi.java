@@ -26,6 +26,7 @@ import dev.retrospect.core.StatusFilter;
 import dev.retrospect.core.Storage;
 import dev.retrospect.core.StorageOverloadedException;
 import dev.retrospect.server.IngestMetrics;
+import dev.retrospect.server.MemoryBudget;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,15 +54,15 @@ public final class QueryApi {
    * @param maxQueriesInFlight API queries running or waiting at once; past it a query is answered
    *     503 with Retry-After at once, so that a flood of queries neither queues without bound nor
    *     takes the threads ingest decodes on
-   * @param maxQueryMemory bytes of heap the replay reads and exports in flight may hold (see {@link
-   *     QueryMemory}); 0 for a quarter of the heap
+   * @param queryMemory the heap the replay reads and exports in flight may hold (see {@link
+   *     QueryMemory})
    */
-  public QueryApi(Storage storage, IngestMetrics metrics, long maxDecompressedBytes, int maxQueriesInFlight, long maxQueryMemory) {
+  public QueryApi(Storage storage, IngestMetrics metrics, long maxDecompressedBytes, int maxQueriesInFlight, MemoryBudget queryMemory) {
     this.storage = storage;
     this.metrics = metrics;
     this.sessionEvents = new SessionEvents(storage, maxDecompressedBytes);
     this.queries = new Semaphore(maxQueriesInFlight);
-    this.memory = new QueryMemory(maxQueryMemory, metrics.queriesOverMemory);
+    this.memory = new QueryMemory(queryMemory, metrics.queriesOverMemory);
   }
 
   /** Adds every route to the UI/API port's server. */

@@ -18,11 +18,11 @@ final class QueryMemory {
   private final LongAdder refused;
 
   /**
-   * @param capacity bytes; 0 means a quarter of the JVM's maximum heap
+   * @param budget by default a quarter of the JVM's maximum heap
    * @param refused counts the queries refused for memory
    */
-  QueryMemory(long capacity, LongAdder refused) {
-    this.budget = new MemoryBudget(capacity > 0 ? capacity : Runtime.getRuntime().maxMemory() / 4);
+  QueryMemory(MemoryBudget budget, LongAdder refused) {
+    this.budget = budget;
     this.refused = refused;
   }
 

@@ -30,9 +30,9 @@ public final class IngestMemory {
 
   private final MemoryBudget budget;
 
-  /** @param capacity bytes; 0 means half of the JVM's maximum heap */
-  public IngestMemory(long capacity) {
-    this.budget = new MemoryBudget(capacity > 0 ? capacity : Runtime.getRuntime().maxMemory() / 2);
+  /** @param budget by default half of the JVM's maximum heap */
+  public IngestMemory(MemoryBudget budget) {
+    this.budget = budget;
   }
 
   /**
