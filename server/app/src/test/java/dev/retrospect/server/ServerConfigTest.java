@@ -18,6 +18,13 @@ class ServerConfigTest {
     assertThat(List.of(c.httpPort(), c.otlpHttpPort(), c.otlpGrpcPort())).containsExactly(3200, 4318, 4317);
     assertThat(c.bindAddress().getHostAddress()).isEqualTo("127.0.0.1");
     assertThat(c.anyCorsOrigin()).isTrue();
+    // 0: the budgets are shares of the heap, half for ingest and a quarter for queries.
+    assertThat(List.of(c.maxIngestMemory(), c.maxQueryMemory())).containsExactly(0L, 0L);
+    long heap = Runtime.getRuntime().maxMemory();
+    assertThat(MemoryBudget.ofBytesOrHeapShare(c.maxIngestMemory(), 2).capacity()).isEqualTo(heap / 2);
+    assertThat(MemoryBudget.ofBytesOrHeapShare(c.maxQueryMemory(), 4).capacity()).isEqualTo(heap / 4);
+    assertThat(MemoryBudget.ofBytesOrHeapShare(ServerConfig.from(Map.of(), "--max-query-memory=1000").maxQueryMemory(), 4).capacity())
+        .isEqualTo(1000);
   }
 
   @Test
@@ -40,6 +47,8 @@ class ServerConfigTest {
         .hasMessageContaining("must be an IP address");
     assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--cors-origins=https://a.com/path"))
         .hasMessageContaining("bad entry \"https://a.com/path\"");
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--max-query-memory=-1"))
+        .hasMessageStartingWith("RETROSPECT_MAX_QUERY_MEMORY (--max-query-memory) must be a whole number from 0");
     assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--port=1"))
         .hasMessageStartingWith("unknown argument --port=1");
   }
