@@ -62,7 +62,8 @@ async function waitFor(what, probe, timeoutMs) {
 /** Starts the Retrospect server on the given ports and data directory (env: more RETROSPECT_* settings); resolves once /health is ok. */
 export async function startRetrospect({ dataDir, httpPort, otlpHttpPort, otlpGrpcPort, env = {} }) {
   const log = fs.openSync(path.join(path.dirname(dataDir), `retrospect-${httpPort}-${Date.now()}.log`), 'a');
-  const child = spawn('java', ['-Xmx512m', '-jar', serverJar()], {
+  // The heap bin/retrospect gives the server by default.
+  const child = spawn('java', ['-Xmx384m', '-jar', serverJar()], {
     env: {
       ...process.env,
       RETROSPECT_DATA_DIR: dataDir,

@@ -35,7 +35,8 @@ export async function startServer() {
   const [http, otlpHttp, otlpGrpc] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'retrospect-ui-e2e-'));
   const output = [];
-  const child = spawn('java', ['-jar', serverJar()], {
+  // The heap bin/retrospect gives the server by default, so that the UI is tested as it is run.
+  const child = spawn('java', ['-Xmx384m', '-jar', serverJar()], {
     env: {
       ...process.env,
       RETROSPECT_STORAGE: 'embedded',
