@@ -46,6 +46,15 @@ public final class BenchOptions {
     return new ArrayList<>(Arrays.asList(string(name, fallback).split(",")));
   }
 
+  /** {@code --resource=sdk}: Retrospect's spans carry an SDK's whole resource (Zipkin has none). */
+  private boolean sdkResource() {
+    return switch (string("resource", "minimal")) {
+      case "minimal" -> false;
+      case "sdk" -> true;
+      default -> throw new IllegalArgumentException("--resource must be minimal or sdk");
+    };
+  }
+
   /** The servers to run, in order, sharing one heap setting and one store kind. */
   public List<BenchTarget> targets(Path workDir, String runTag) {
     List<String> jvm = List.of("-Xmx" + string("heap", "384m"));
@@ -61,7 +70,7 @@ public final class BenchOptions {
       switch (target) {
         case "retrospect" -> targets.add(new RetrospectTarget(
             path("retrospect-jar", "server/app/target/retrospect.jar").toAbsolutePath(), jvm,
-            workDir, cassandra, string("retrospect-classpath", "")));
+            workDir, cassandra, string("retrospect-classpath", ""), sdkResource()));
         case "zipkin" -> targets.add(new ZipkinTarget(
             path("zipkin-jar", "bench/.cache/zipkin-server-3.5.1-exec.jar").toAbsolutePath(), zipkinJvm,
             workDir, cassandra));
@@ -73,5 +82,5 @@ public final class BenchOptions {
 
   static final Set<String> COMMON = Set.of("targets", "store", "heap", "retrospect-jar",
       "zipkin-jar", "work-dir", "cassandra", "cassandra-dc", "connections", "spans-per-request",
-      "seed", "zipkin-heap", "retrospect-classpath");
+      "seed", "zipkin-heap", "retrospect-classpath", "resource");
 }

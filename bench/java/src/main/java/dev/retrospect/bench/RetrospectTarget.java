@@ -18,16 +18,19 @@ public final class RetrospectTarget extends JarTarget {
   private int otlpPort;
 
   private final String extraClasspath;
+  private final boolean sdkResource;
 
   /**
    * @param cassandra null for the embedded store
    * @param extraClasspath jars to add after Retrospect's own (the Cassandra store and its driver,
    *     which the server jar does not contain); null or empty for none
+   * @param sdkResource send the resource an SDK's detectors make, not only the service name
    */
   public RetrospectTarget(Path jar, List<String> jvmArgs, Path workDir, CassandraNode cassandra,
-      String extraClasspath) {
+      String extraClasspath, boolean sdkResource) {
     super(jar, jvmArgs, workDir, cassandra);
     this.extraClasspath = extraClasspath;
+    this.sdkResource = sdkResource;
   }
 
   @Override
@@ -79,7 +82,7 @@ public final class RetrospectTarget extends JarTarget {
 
   @Override
   public byte[] encode(List<CheckoutTrace> traces) {
-    return OtlpEncoding.request(traces).toByteArray();
+    return OtlpEncoding.request(traces, sdkResource).toByteArray();
   }
 
   @Override

@@ -16,6 +16,19 @@ class WireEncodingTest {
   private final List<CheckoutTrace> traces = List.of(generator.trace(0), generator.trace(1));
 
   @Test
+  void sdkResourceAddsTheDetectorsAttributesAfterTheServiceName() throws Exception {
+    ExportTraceServiceRequest request =
+        ExportTraceServiceRequest.parseFrom(OtlpEncoding.request(traces, true).toByteArray());
+
+    for (ResourceSpans resource : request.getResourceSpansList()) {
+      assertThat(resource.getResource().getAttributes(0).getKey()).isEqualTo("service.name");
+      assertThat(resource.getResource().getAttributesList()).hasSize(17)
+          .anySatisfy(kv -> assertThat(kv.getKey()).isEqualTo("process.command_args"));
+    }
+    assertThat(OtlpEncoding.request(traces).getResourceSpans(0).getResource().getAttributesList()).hasSize(2);
+  }
+
+  @Test
   void otlpRequestHoldsEverySpanUnderItsServiceResource() throws Exception {
     ExportTraceServiceRequest request =
         ExportTraceServiceRequest.parseFrom(OtlpEncoding.request(traces).toByteArray());

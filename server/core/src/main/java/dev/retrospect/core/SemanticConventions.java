@@ -43,10 +43,12 @@ public final class SemanticConventions {
 
   /**
    * Renames old attribute names to current ones. When both are present the current name wins, so a
-   * span that carries both (as some SDKs emit during migration) keeps the value it meant.
+   * span that carries both (as some SDKs emit during migration) keeps the value it meant. A map
+   * with no old name is returned as it is.
    */
   public static Map<String, AttributeValue> normalize(Map<String, AttributeValue> attributes) {
     if (attributes == null || attributes.isEmpty()) return Map.of();
+    if (attributes.keySet().stream().noneMatch(RENAMED::containsKey)) return attributes;
     Map<String, AttributeValue> result = new LinkedHashMap<>(attributes.size());
     for (Map.Entry<String, AttributeValue> e : attributes.entrySet()) {
       if (!RENAMED.containsKey(e.getKey())) result.put(e.getKey(), e.getValue());

@@ -74,4 +74,27 @@ class SpanNormalizationTest {
     assertThatThrownBy(() -> StatusFilter.parse("5x")).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> StatusFilter.parse("' OR 1=1 --")).isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  void spansOfOneResourceShareOneFrozenMap() {
+    Map<String, AttributeValue> resource = Attributes.copyOf(SemanticConventions.normalize(
+        Map.of("service.name", AttributeValue.string("api"), "http.host", AttributeValue.string("shop"))));
+    Span first = Span.builder().traceId(TRACE).spanId(SPAN).resourceAttributes(resource).build();
+    Span second = Span.builder().traceId(TRACE).spanId("b7ad6b7169203332").resourceAttributes(resource).build();
+
+    assertThat(resource).containsOnlyKeys("server.address", "service.name");
+    assertThat(first.resourceAttributes()).isSameAs(resource);
+    assertThat(second.resourceAttributes()).isSameAs(resource);
+    assertThatThrownBy(() -> resource.put("x", AttributeValue.string("y")))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void aMapTheCallerKeepsIsCopiedSoLaterChangesDoNotReachTheSpan() {
+    Map<String, AttributeValue> mutable = new java.util.TreeMap<>(Map.of("user.id", AttributeValue.string("u1")));
+    Span span = Span.builder().traceId(TRACE).spanId(SPAN).attributes(mutable).build();
+    mutable.put("user.id", AttributeValue.string("changed"));
+
+    assertThat(span.attribute("user.id")).isEqualTo("u1");
+  }
 }

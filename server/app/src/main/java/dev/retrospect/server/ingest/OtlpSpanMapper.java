@@ -2,7 +2,9 @@ package dev.retrospect.server.ingest;
 
 import com.google.protobuf.ByteString;
 import dev.retrospect.core.AttributeValue;
+import dev.retrospect.core.Attributes;
 import dev.retrospect.core.InvalidInputException;
+import dev.retrospect.core.SemanticConventions;
 import dev.retrospect.core.Span;
 import dev.retrospect.core.SpanEvent;
 import dev.retrospect.core.SpanKind;
@@ -49,7 +51,9 @@ public final class OtlpSpanMapper {
     int[] truncated = {0};
     for (ResourceSpans rs : request.getResourceSpansList()) {
       Resource resource = rs.getResource();
-      Map<String, AttributeValue> resourceAttributes = attributes(resource.getAttributesList(), truncated);
+      // Normalized and frozen once here, so that every span of the resource shares this map.
+      Map<String, AttributeValue> resourceAttributes = Attributes.copyOf(
+          SemanticConventions.normalize(attributes(resource.getAttributesList(), truncated)));
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (io.opentelemetry.proto.trace.v1.Span s : ss.getSpansList()) {
           try {

@@ -12,7 +12,8 @@ import java.util.Map;
  * Decoded {@code resources} rows by id, for the readers: a page of spans names a handful of
  * resources, read once each. Bounded, least recently used first out, so that a store holding very
  * many resources costs a lookup now and then, not memory. A resource row never changes once
- * written, so nothing here goes stale.
+ * written and its id is never given to another (retention keeps the row with the highest id), so
+ * nothing here goes stale; an entry whose row retention deleted is no longer asked for.
  */
 final class ResourceCache {
   private static final int CAPACITY = 1_024;
@@ -32,7 +33,7 @@ final class ResourceCache {
     select.setLong(1, id);
     try (ResultSet r = select.executeQuery()) {
       if (!r.next()) throw new IllegalStateException("span names resource " + id + ", which is not stored");
-      Map<String, AttributeValue> attributes = Collections.unmodifiableMap(SpanCodec.decodeAttributes(r.getBytes(1)));
+      Map<String, AttributeValue> attributes = SpanCodec.decodeAttributes(r.getBytes(1));
       byId.put(id, attributes);
       return attributes;
     }

@@ -1,6 +1,7 @@
 package dev.retrospect.store.embedded;
 
 import dev.retrospect.core.AttributeValue;
+import dev.retrospect.core.Attributes;
 import dev.retrospect.core.Span;
 import dev.retrospect.core.SpanEvent;
 import dev.retrospect.core.SpanKind;
@@ -85,8 +86,9 @@ final class SpanCodec {
     return Arrays.copyOf(w.out, w.size);
   }
 
+  /** A {@code resources.body}, frozen once so that the spans read with it share it uncopied. */
   static Map<String, AttributeValue> decodeAttributes(byte[] body) {
-    return new Reader(body).attributes();
+    return Attributes.copyOf(new Reader(body).attributes());
   }
 
   /**

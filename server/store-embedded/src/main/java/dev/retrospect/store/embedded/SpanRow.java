@@ -3,8 +3,11 @@ package dev.retrospect.store.embedded;
 import dev.retrospect.core.AttributeValue;
 import dev.retrospect.core.SearchText;
 import dev.retrospect.core.Span;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,18 +29,29 @@ record SpanRow(
 
   static final HexFormat HEX = HexFormat.of();
 
-  static SpanRow of(Span span) {
-    return new SpanRow(
-        HEX.parseHex(span.traceId()),
-        HEX.parseHex(span.spanId()),
-        span.service(),
-        span.startMicros(),
-        span.durationMicros(),
-        span.httpStatus(),
-        span.isError(),
-        SpanCodec.encode(span, span.resourceAttributes().isEmpty()),
-        span.resourceAttributes().isEmpty() ? null : Resource.of(span.resourceAttributes()),
-        SearchText.of(span));
+  /**
+   * The rows of spans. Spans that share one resource map (the spans of one OTLP resource) share
+   * one encoding of it, instead of each encoding, hashing and comparing its own.
+   */
+  static List<SpanRow> of(List<Span> spans) {
+    Map<Map<String, AttributeValue>, Resource> resources = new IdentityHashMap<>();
+    List<SpanRow> rows = new ArrayList<>(spans.size());
+    for (Span span : spans) {
+      Resource resource = span.resourceAttributes().isEmpty()
+          ? null : resources.computeIfAbsent(span.resourceAttributes(), Resource::of);
+      rows.add(new SpanRow(
+          HEX.parseHex(span.traceId()),
+          HEX.parseHex(span.spanId()),
+          span.service(),
+          span.startMicros(),
+          span.durationMicros(),
+          span.httpStatus(),
+          span.isError(),
+          SpanCodec.encode(span, resource == null),
+          resource,
+          SearchText.of(span)));
+    }
+    return rows;
   }
 
   /**

@@ -141,7 +141,7 @@ public final class SqliteStorage implements Storage {
   @Override
   public CompletableFuture<Void> writeSpans(List<Span> spans) {
     if (spans.isEmpty()) return CompletableFuture.completedFuture(null);
-    List<SpanRow> rows = spans.stream().map(SpanRow::of).toList();
+    List<SpanRow> rows = SpanRow.of(spans);
     return writer.submit(write(rows.size(), tx -> tx.insertSpans(rows)));
   }
 

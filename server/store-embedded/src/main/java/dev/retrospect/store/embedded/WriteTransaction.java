@@ -28,6 +28,7 @@ final class WriteTransaction implements AutoCloseable {
   private final PreparedStatement insertService;
   private final PreparedStatement selectResource;
   private final PreparedStatement insertResource;
+  private final PreparedStatement touchResource;
   private final PreparedStatement insertBatch;
   private final PreparedStatement selectChapter;
   private final PreparedStatement upsertChapter;
@@ -60,6 +61,8 @@ final class WriteTransaction implements AutoCloseable {
     insertService = connection.prepareStatement("INSERT OR IGNORE INTO services (name) VALUES (?)");
     selectResource = connection.prepareStatement("SELECT id FROM resources WHERE body = ?");
     insertResource = connection.prepareStatement("INSERT INTO resources (body) VALUES (?) RETURNING id");
+    touchResource = connection.prepareStatement(
+        "UPDATE resources SET last_start_us = max(last_start_us, ?) WHERE id = ?");
     insertBatch =
         connection.prepareStatement(
             "INSERT OR IGNORE INTO replay_batches (session_id, sequence, first_event_us,"
@@ -99,6 +102,8 @@ final class WriteTransaction implements AutoCloseable {
 
   /** Inserts spans not stored yet (by trace id and span id) with their text; repeats are ignored. */
   void insertSpans(List<SpanRow> rows) throws SQLException {
+    // The latest start per resource of these spans: one update per resource, not per span.
+    Map<Long, Long> lastStartByResource = new HashMap<>();
     for (int from = 0; from < rows.size(); from += CHUNK) {
       List<SpanRow> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
       long firstId = lastSpanId + 1;
@@ -117,8 +122,13 @@ final class WriteTransaction implements AutoCloseable {
         else insert.setInt(p++, row.httpStatus());
         insert.setInt(p++, row.error() ? 1 : 0);
         insert.setBytes(p++, row.body());
-        if (row.resource() == null) insert.setNull(p++, Types.INTEGER);
-        else insert.setLong(p++, resourceId(row.resource()));
+        if (row.resource() == null) {
+          insert.setNull(p++, Types.INTEGER);
+        } else {
+          long resourceId = resourceId(row.resource());
+          insert.setLong(p++, resourceId);
+          lastStartByResource.merge(resourceId, row.startMicros(), Math::max);
+        }
       }
       // RETURNING names the rows actually inserted: a repeated span is ignored and gets no text.
       List<Long> inserted = new ArrayList<>(chunk.size());
@@ -138,6 +148,11 @@ final class WriteTransaction implements AutoCloseable {
         }
       }
       text.executeUpdate();
+    }
+    for (Map.Entry<Long, Long> e : lastStartByResource.entrySet()) {
+      touchResource.setLong(1, e.getValue());
+      touchResource.setLong(2, e.getKey());
+      touchResource.executeUpdate();
     }
   }
 
@@ -268,7 +283,11 @@ final class WriteTransaction implements AutoCloseable {
     insertSessionText.executeUpdate();
   }
 
-  /** Deletes up to {@code limit} spans started before the time, with their text; returns how many. */
+  /**
+   * Deletes up to {@code limit} spans started before the time, with their text; returns how many.
+   * When that leaves none, it also deletes the resources whose spans all started before the time,
+   * in the same transaction, so that no span written meanwhile can name a deleted resource.
+   */
   long deleteSpansBefore(long micros, int limit) throws SQLException {
     try (PreparedStatement ids =
             connection.prepareStatement(
@@ -287,7 +306,22 @@ final class WriteTransaction implements AutoCloseable {
           deleted += span.executeUpdate();
         }
       }
+      if (deleted < limit) deleteResourcesBefore(micros);
       return deleted;
+    }
+  }
+
+  /**
+   * Deletes resources no stored span names: each one's spans all started before the time, and
+   * those were deleted. The resource with the highest id stays, whatever its age: SQLite gives a new
+   * row the highest id plus one, so keeping it means an id is never given to a second resource,
+   * and the readers' {@link ResourceCache} can never hold an old resource under a new one's id.
+   */
+  private void deleteResourcesBefore(long micros) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement(
+        "DELETE FROM resources WHERE last_start_us < ? AND id < (SELECT max(id) FROM resources)")) {
+      delete.setLong(1, micros);
+      if (delete.executeUpdate() > 0) knownResources.clear();
     }
   }
 
@@ -326,7 +360,7 @@ final class WriteTransaction implements AutoCloseable {
     for (PreparedStatement p : insertSpans.values()) p.close();
     for (PreparedStatement p : insertSpanTexts.values()) p.close();
     for (PreparedStatement p :
-        List.of(insertService, selectResource, insertResource, insertBatch, selectChapter, upsertChapter,
+        List.of(insertService, selectResource, insertResource, touchResource, insertBatch, selectChapter, upsertChapter,
             selectSession, insertSession, updateSession, deleteSessionText, insertSessionText)) {
       p.close();
     }

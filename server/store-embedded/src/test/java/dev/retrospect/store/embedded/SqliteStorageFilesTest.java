@@ -56,7 +56,7 @@ class SqliteStorageFilesTest {
   @Test
   void migrationsAreAppliedOnceAndRecorded() throws SQLException {
     try (SqliteStorage first = SqliteStorage.open(dataDirectory)) {
-      assertThat(first.migrationsApplied()).containsExactly(1, 2, 3);
+      assertThat(first.migrationsApplied()).containsExactly(1, 2, 3, 4);
     }
     try (SqliteStorage again = SqliteStorage.open(dataDirectory)) {
       assertThat(again.migrationsApplied()).isEmpty();
@@ -64,7 +64,7 @@ class SqliteStorageFilesTest {
     }
     try (Connection c = sideConnection()) {
       assertThat(single(c, "SELECT group_concat(version || ':' || description) FROM schema_version"))
-          .isEqualTo("1:schema,2:vocabulary,3:shared_resources");
+          .isEqualTo("1:schema,2:vocabulary,3:shared_resources,4:resource_retention");
     }
   }
 
@@ -113,6 +113,59 @@ class SqliteStorageFilesTest {
     }
     try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
       assertThat(storage.trace(old.traceId())).containsExactly(old);
+    }
+  }
+
+  @Test
+  void retentionDeletesTheResourcesOfDeletedSpansAndAResourceSentAgainIsStoredAgain() throws SQLException {
+    long old = TestData.windowStart();
+    long recent = old + 10_000_000;
+    Span gone = TestData.span("gone", old).resourceAttributes(resource("gone")).build();
+    Span kept = TestData.span("kept", recent).resourceAttributes(resource("kept")).build();
+    Span newest = TestData.span("newest", old + 1).resourceAttributes(resource("newest")).build();
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      storage.writeSpans(List.of(gone)).join();
+      storage.writeSpans(List.of(kept)).join();
+      // Stored last, so its resource has the highest id: kept although all its spans are deleted.
+      storage.writeSpans(List.of(newest)).join();
+
+      assertThat(storage.purgeBefore(old + 5_000_000)).isEqualTo(2);
+
+      try (Connection c = sideConnection()) {
+        assertThat(single(c, "SELECT group_concat(id) FROM (SELECT id FROM resources ORDER BY id)")).isEqualTo("2,3");
+      }
+      assertThat(storage.trace(kept.traceId())).containsExactly(kept);
+      // The writer must not reuse the id it knew for the deleted resource.
+      Span back = TestData.span("gone", recent + 1).resourceAttributes(resource("gone")).build();
+      storage.writeSpans(List.of(back)).join();
+      assertThat(storage.trace(back.traceId())).containsExactly(back);
+    }
+    try (Connection c = sideConnection()) {
+      assertThat(single(c, "SELECT group_concat(id) FROM (SELECT id FROM resources ORDER BY id)")).isEqualTo("2,3,4");
+    }
+  }
+
+  @Test
+  void version4GivesResourcesStoredBeforeItTheLatestStartOfTheirSpans() throws SQLException {
+    long start = TestData.windowStart();
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      storage.writeSpans(List.of(
+          TestData.span("a", start + 7).resourceAttributes(resource("a")).build(),
+          TestData.span("a", start + 3).resourceAttributes(resource("a")).build(),
+          TestData.span("b", start + 5).resourceAttributes(resource("b")).build())).join();
+    }
+    // The database as version 3 left it: no last_start_us.
+    try (Connection c = sideConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("ALTER TABLE resources DROP COLUMN last_start_us");
+      s.executeUpdate("INSERT INTO resources (body) VALUES (x'00')");
+      s.executeUpdate("DELETE FROM schema_version WHERE version = 4");
+    }
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      assertThat(storage.migrationsApplied()).containsExactly(4);
+    }
+    try (Connection c = sideConnection()) {
+      assertThat(single(c, "SELECT group_concat(last_start_us - " + start + ") FROM (SELECT last_start_us FROM resources ORDER BY id)"))
+          .as("a: its latest span; b: its only one; a resource no span names: 0").isEqualTo("7,5,-" + start);
     }
   }
 
