@@ -44,6 +44,9 @@ public final class CassandraStorage implements Storage {
   private static final int MAX_IN_FLIGHT_STATEMENTS = 256;
   /** Rows that say which hours, days and services have data are rewritten this often at most. */
   private static final long MARKER_REFRESH_MILLIS = 3_600_000;
+  /** Where this version writes spans and their words; {@link TimeBucket} lists the tables still read. */
+  static final TimeBucket.Table SPANS = TimeBucket.Table.SPANS_BY_MINUTE;
+  static final TimeBucket.Table WORDS = TimeBucket.Table.WORDS_BY_TEN_MINUTES;
 
   private final CqlSession session;
   private final String keyspace;
@@ -78,6 +81,7 @@ public final class CassandraStorage implements Storage {
   private final PreparedStatement selectBatch;
   private final PreparedStatement selectSchemaVersion;
   private final PreparedStatement selectBuckets;
+  private final PreparedStatement selectBucketRange;
 
   private CassandraStorage(CqlSession session, CassandraConfig config) {
     this.session = session;
@@ -93,10 +97,11 @@ public final class CassandraStorage implements Storage {
     this.writer = new BoundedWriter(session, config.maxPendingWrites(), MAX_IN_FLIGHT_STATEMENTS);
 
     insertSpan = prepare("INSERT INTO {ks}.spans (trace_id, span_id, start_micros, span) VALUES (?, ?, ?, ?) USING TTL ?");
-    insertSpanIndex = prepare("INSERT INTO {ks}.span_index (hour, shard, start_micros, trace_id, span_id, service,"
-        + " duration, http_status, error, span) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
-    insertToken = prepare("INSERT INTO {ks}.span_tokens (day, prefix, shard, word, start_micros, trace_id, span_id)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+    insertSpanIndex = prepare("INSERT INTO {ks}." + SPANS.name + " (" + SPANS.column + ", shard, start_micros,"
+        + " trace_id, span_id, service, duration, http_status, error, span) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " USING TTL ?");
+    insertToken = prepare("INSERT INTO {ks}." + WORDS.name + " (" + WORDS.column + ", prefix, shard, word,"
+        + " start_micros, trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
     insertBucket = prepare("INSERT INTO {ks}.buckets (kind, bucket) VALUES (?, ?) USING TTL ?");
     insertService = prepare("INSERT INTO {ks}.services (kind, service) VALUES ('all', ?) USING TTL ?");
     insertBatch = prepare("INSERT INTO {ks}.replay_batches (session_id, sequence, first_event_micros,"
@@ -124,6 +129,7 @@ public final class CassandraStorage implements Storage {
         + " FROM {ks}.replay_batches WHERE session_id = ?");
     selectBatch = prepare("SELECT events FROM {ks}.replay_batches WHERE session_id = ? AND sequence = ?");
     selectBuckets = prepare("SELECT bucket FROM {ks}.buckets WHERE kind = ?");
+    selectBucketRange = prepare("SELECT bucket FROM {ks}.buckets WHERE kind = ? AND bucket >= ? AND bucket <= ?");
     selectSchemaVersion = prepare("SELECT version FROM {ks}.schema_version WHERE id = 'retrospect'");
 
     this.spanSearch = new SpanSearch(this);
@@ -186,26 +192,28 @@ public final class CassandraStorage implements Storage {
       String trace = span.traceId();
       String id = span.spanId();
       long start = span.startMicros();
-      long hour = Buckets.hour(start);
+      long bucket = SPANS.bucket(start);
       int shard = Buckets.spanShard(trace, id);
       rows.add("spans:" + trace, insertSpan.bind(trace, id, start, blob, ttlSeconds), size);
-      rows.add("span_index:" + hour + ":" + shard,
-          insertSpanIndex.bind(hour, shard, start, trace, id, span.service(), span.durationMicros(),
+      rows.add("span_index:" + bucket + ":" + shard,
+          insertSpanIndex.bind(bucket, shard, start, trace, id, span.service(), span.durationMicros(),
               span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob, ttlSeconds),
           size);
-      addMarker(markers, markerRows, Buckets.SPAN_HOURS, hour);
+      addMarker(markers, markerRows, SPANS.marker, bucket);
       if (markerDue("service:" + span.service()) && markers.add("service:" + span.service())) {
         markerRows.add(insertService.bind(span.service(), markerTtlSeconds));
       }
     }
     // The spans of a trace share most of their words: one row per word of each trace and second.
     for (TokenIndex.TraceWords group : TokenIndex.byTraceAndSecond(unique.values())) {
-      long day = Buckets.day(group.bucketMicros());
+      // A second lies inside one minute and one ten-minute bucket: the span minute's marker also
+      // says that this word bucket holds data.
+      long bucket = WORDS.bucket(group.bucketMicros());
       int tokenShard = Buckets.tokenShard(group.traceId());
       for (String word : group.words()) {
         String prefix = TokenIndex.partitionPrefix(word);
-        rows.add("span_tokens:" + day + ":" + prefix + ":" + tokenShard,
-            insertToken.bind(day, prefix, tokenShard, word, group.bucketMicros(), group.traceId(),
+        rows.add("span_tokens:" + bucket + ":" + prefix + ":" + tokenShard,
+            insertToken.bind(bucket, prefix, tokenShard, word, group.bucketMicros(), group.traceId(),
                 TokenIndex.WHOLE_TRACE, ttlSeconds), word.length() + 64);
       }
     }
@@ -524,10 +532,25 @@ public final class CassandraStorage implements Storage {
     return linked;
   }
 
-  /** Rows of a bucket kind (span hours, session days), newest first. */
+  /** Rows of a bucket kind (session days), newest first. */
   List<Long> buckets(String kind) {
     List<Long> buckets = new ArrayList<>();
     for (Row row : session.execute(selectBuckets.bind(kind))) buckets.add(row.getLong("bucket"));
+    return buckets;
+  }
+
+  /**
+   * The time index buckets that hold spans started between the times (inclusive), newest first:
+   * this version's minutes and, until they expire, version 3's hours.
+   */
+  List<TimeBucket> spanBuckets(long fromMicros, long toMicros) {
+    List<TimeBucket> buckets = new ArrayList<>();
+    for (TimeBucket.Table table : List.of(SPANS, TimeBucket.Table.SPANS_BY_HOUR)) {
+      for (Row row : session.execute(selectBucketRange.bind(table.marker, table.bucket(fromMicros), table.bucket(toMicros)))) {
+        buckets.add(new TimeBucket(table, row.getLong("bucket")));
+      }
+    }
+    buckets.sort(TimeBucket.readOrder(true));
     return buckets;
   }
 

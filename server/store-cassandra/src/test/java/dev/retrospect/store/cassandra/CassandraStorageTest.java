@@ -15,6 +15,7 @@ import dev.retrospect.core.SpanQuery;
 import dev.retrospect.core.SpanSort;
 import dev.retrospect.core.StorageOverloadedException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,8 @@ class CassandraStorageTest {
     storage.check();
 
     String ks = config.keyspace();
-    for (String table : List.of("spans", "span_index", "span_tokens", "replay_batches", "chapters_by_session")) {
+    for (String table : List.of("spans", "span_index_by_minute", "span_tokens_by_ten_minutes", "span_index",
+        "span_tokens", "replay_batches", "chapters_by_session")) {
       Row row = cql.execute("SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
           ks, table).one();
       assertThat(row).as(table).isNotNull();
@@ -74,6 +76,9 @@ class CassandraStorageTest {
       indexes.add(r.getString("index_name"));
     }
     assertThat(indexes).containsExactlyInAnyOrder(
+        "span_index_by_minute_service", "span_index_by_minute_http_status", "span_index_by_minute_duration",
+        "span_index_by_minute_error",
+        // Version 3's time index, still read until its rows expire.
         "span_index_service", "span_index_http_status", "span_index_duration", "span_index_error");
     assertThat(cql.execute("SELECT version FROM " + ks + ".schema_version WHERE id = 'retrospect'").one().getInt(0))
         .isEqualTo(Schema.VERSION);
@@ -122,8 +127,8 @@ class CassandraStorageTest {
     String ks = config.keyspace();
     assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".spans WHERE trace_id = ?", span.traceId())
         .one().getInt(0)).isBetween(week - 60, week);
-    assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".span_index WHERE hour = ? AND shard = ?",
-        Buckets.hour(span.startMicros()), Buckets.spanShard(span.traceId(), span.spanId()))
+    assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".span_index_by_minute WHERE minute = ? AND shard = ?",
+        Math.floorDiv(span.startMicros(), Buckets.MINUTE_MICROS), Buckets.spanShard(span.traceId(), span.spanId()))
         .one().getInt(0)).isBetween(week - 60, week);
   }
 
@@ -221,8 +226,9 @@ class CassandraStorageTest {
     storage.writeSpans(spans).join();
 
     List<Row> rows = cql.execute("SELECT start_micros, trace_id, span_id FROM " + config.keyspace()
-        + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ? AND word = ?", Buckets.day(start),
-        TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace), word).all();
+        + ".span_tokens_by_ten_minutes WHERE ten_minutes = ? AND prefix = ? AND shard = ? AND word = ?",
+        Math.floorDiv(start, Buckets.TEN_MINUTES_MICROS), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace),
+        word).all();
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).getString("span_id")).isEqualTo(TokenIndex.WHOLE_TRACE);
     assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items())
@@ -263,38 +269,123 @@ class CassandraStorageTest {
   }
 
   @Test
-  void spansAVersion2ServerIndexedOneRowPerSpanAreStillFoundByText() {
-    String word = TestData.word("legacy");
-    Span span = TestData.checkout(TestData.traceId(), TestData.service("legacy"), TestData.windowStart(),
-        word + "@example.com");
-    storage.writeSpans(List.of(span)).join();
-    // Rewrite the span's word rows as schema version 2 did: one row per span, on the span's shard.
+  void spansAVersion3ServerStoredAreFoundAndPurgedAfterTheUpgrade() {
+    // Before 2001, where only purge tests put data (see TestData), and before the days the other
+    // purge test uses, so that neither purge removes the other's spans; noon, so that one hour and
+    // one day hold every span.
+    long noon = TestData.EPOCH_2001_MICROS - ThreadLocalRandom.current().nextLong(1_000, 2_000) * Buckets.DAY_MICROS
+        + 12 * Buckets.HOUR_MICROS;
+    String service = TestData.service("upgrade");
+    String word = TestData.word("upgrade");
+    long minute = Buckets.MINUTE_MICROS;
+    Span perTrace = TestData.checkout(TestData.traceId(), service, noon + 10 * minute, word + "@example.com");
+    Span perSpan = TestData.checkout(TestData.traceId(), service, noon + 20 * minute, word + "@example.com");
     String ks = config.keyspace();
-    long day = Buckets.day(span.startMicros());
-    for (String w : TokenIndex.words(span)) {
-      String prefix = TokenIndex.partitionPrefix(w);
-      cql.execute("DELETE FROM " + ks + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ? AND word = ?"
-          + " AND start_micros = ? AND trace_id = ? AND span_id = ?", day, prefix, Buckets.tokenShard(span.traceId()),
-          w, Buckets.traceWordBucket(span.startMicros()), span.traceId(), TokenIndex.WHOLE_TRACE);
-      cql.execute("INSERT INTO " + ks + ".span_tokens (day, prefix, shard, word, start_micros, trace_id, span_id)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?)", day, prefix, Buckets.spanTokenShard(span.traceId(), span.spanId()), w,
-          span.startMicros(), span.traceId(), span.spanId());
-    }
+    cql.execute("UPDATE " + ks + ".schema_version SET version = 3 WHERE id = 'retrospect'");
+    writeAsVersion3(perTrace, false);
+    // A span stored by version 2 (one word row per span) and kept through the upgrade to version 3.
+    writeAsVersion3(perSpan, true);
 
-    assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(span);
+    try (CassandraStorage upgraded = CassandraStorage.create(config)) {
+      Span after = TestData.checkout(TestData.traceId(), service, noon + 30 * minute, word + "@example.com");
+      upgraded.writeSpans(List.of(after)).join();
+
+      assertThat(upgraded.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(after, perSpan, perTrace);
+      assertThat(upgraded.searchSpans(SpanQuery.all().withText(word).withSort(SpanSort.OLDEST)).items())
+          .containsExactly(perTrace, perSpan, after);
+      List<Span> paged = new ArrayList<>();
+      String cursor = null;
+      do {
+        Page<Span> page = upgraded.searchSpans(SpanQuery.all().withService(service).withLimit(1).withCursor(cursor));
+        paged.addAll(page.items());
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      assertThat(paged).containsExactly(after, perSpan, perTrace);
+      assertThat(upgraded.searchSpans(SpanQuery.all().withService(service).withSort(SpanSort.LONGEST)).items())
+          .containsExactlyInAnyOrder(after, perSpan, perTrace);
+
+      assertThat(upgraded.purgeBefore(noon + 25 * minute)).isEqualTo(2);
+
+      assertThat(upgraded.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(after);
+      assertThat(upgraded.searchSpans(SpanQuery.all().withService(service)).items()).containsExactly(after);
+      assertThat(upgraded.trace(perTrace.traceId())).isEmpty();
+      assertThat(upgraded.trace(perSpan.traceId())).isEmpty();
+      long hour = Math.floorDiv(noon, Buckets.HOUR_MICROS);
+      long day = Buckets.day(noon);
+      int rows = 0;
+      for (int shard = 0; shard < Buckets.SPAN_SHARDS; shard++) {
+        rows += cql.execute("SELECT span_id FROM " + ks + ".span_index WHERE hour = ? AND shard = ?", hour, shard)
+            .all().size();
+      }
+      assertThat(rows).as("version 3 time index rows left").isZero();
+      for (int shard = 0; shard < Buckets.TOKEN_SHARDS; shard++) {
+        assertThat(cql.execute("SELECT span_id FROM " + ks + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ?"
+            + " AND word = ?", day, TokenIndex.partitionPrefix(word), shard, word).all()).as("version 3 word rows").isEmpty();
+      }
+      assertThat(cql.execute("SELECT bucket FROM " + ks + ".buckets WHERE kind = 'span_hour' AND bucket = ?", hour).one())
+          .as("the hour still holds spans after the cut").isNotNull();
+
+      upgraded.purgeBefore(noon + Buckets.HOUR_MICROS);
+
+      assertThat(upgraded.searchSpans(SpanQuery.all().withText(word)).items()).isEmpty();
+      assertThat(cql.execute("SELECT bucket FROM " + ks + ".buckets WHERE kind = 'span_hour' AND bucket = ?", hour).one())
+          .as("an emptied hour is no longer visited").isNull();
+    }
+  }
+
+  /**
+   * Stores the span with CQL as a version 3 server did: in the time index by hour, its words in
+   * the text index by day (one row per trace and second, or per span as version 2 wrote them), and
+   * its hour in {@code buckets}.
+   */
+  private static void writeAsVersion3(Span span, boolean wordRowPerSpan) {
+    String ks = config.keyspace();
+    String trace = span.traceId();
+    long start = span.startMicros();
+    ByteBuffer blob = BinaryCodec.encode(span);
+    long hour = Math.floorDiv(start, Buckets.HOUR_MICROS);
+    cql.execute("INSERT INTO " + ks + ".spans (trace_id, span_id, start_micros, span) VALUES (?, ?, ?, ?)",
+        trace, span.spanId(), start, blob);
+    cql.execute("INSERT INTO " + ks + ".span_index (hour, shard, start_micros, trace_id, span_id, service, duration,"
+        + " http_status, error, span) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hour,
+        Buckets.spanShard(trace, span.spanId()), start, trace, span.spanId(), span.service(), span.durationMicros(),
+        span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob);
+    cql.execute("INSERT INTO " + ks + ".buckets (kind, bucket) VALUES ('span_hour', ?)", hour);
+    for (String w : TokenIndex.words(span)) {
+      cql.execute("INSERT INTO " + ks + ".span_tokens (day, prefix, shard, word, start_micros, trace_id, span_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)", Buckets.day(start), TokenIndex.partitionPrefix(w),
+          wordRowPerSpan ? Buckets.spanTokenShard(trace, span.spanId()) : Buckets.tokenShard(trace), w,
+          wordRowPerSpan ? start : Buckets.traceWordBucket(start), trace,
+          wordRowPerSpan ? span.spanId() : TokenIndex.WHOLE_TRACE);
+    }
   }
 
   @Test
-  void aVersion2KeyspaceIsMigratedAtStartAndAnOperatorManagedOneIsRefused() {
+  void olderKeyspacesAreMigratedAtStartAndAnOperatorManagedOneIsRefused() {
     String ks = config.keyspace();
-    cql.execute("UPDATE " + ks + ".schema_version SET version = 2 WHERE id = 'retrospect'");
+    for (int older = 2; older < Schema.VERSION; older++) {
+      cql.execute("UPDATE " + ks + ".schema_version SET version = ? WHERE id = 'retrospect'", older);
 
-    assertThatThrownBy(() -> CassandraStorage.create(config.withManageSchema(false)))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("has schema version 2 but this server needs " + Schema.VERSION);
-    CassandraStorage.create(config).close();
-    assertThat(cql.execute("SELECT version FROM " + ks + ".schema_version WHERE id = 'retrospect'").one().getInt(0))
-        .isEqualTo(Schema.VERSION);
+      assertThatThrownBy(() -> CassandraStorage.create(config.withManageSchema(false)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("has schema version " + older + " but this server needs " + Schema.VERSION);
+      CassandraStorage.create(config).close();
+      assertThat(cql.execute("SELECT version FROM " + ks + ".schema_version WHERE id = 'retrospect'").one().getInt(0))
+          .isEqualTo(Schema.VERSION);
+    }
+  }
+
+  @Test
+  void aKeyspaceANewerServerHasWrittenToIsRefused() {
+    String ks = config.keyspace();
+    cql.execute("UPDATE " + ks + ".schema_version SET version = ? WHERE id = 'retrospect'", Schema.VERSION + 1);
+    try {
+      assertThatThrownBy(() -> CassandraStorage.create(config))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("has schema version " + (Schema.VERSION + 1) + ", newer than this server's");
+    } finally {
+      cql.execute("UPDATE " + ks + ".schema_version SET version = ? WHERE id = 'retrospect'", Schema.VERSION);
+    }
   }
 
   @Test
@@ -316,8 +407,9 @@ class CassandraStorageTest {
 
     assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(sameSecondAfter);
     String ks = config.keyspace();
-    List<Long> rowStarts = cql.execute("SELECT start_micros FROM " + ks + ".span_tokens WHERE day = ? AND prefix = ?"
-        + " AND shard = ? AND word = ?", Buckets.day(second), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace),
+    List<Long> rowStarts = cql.execute("SELECT start_micros FROM " + ks + ".span_tokens_by_ten_minutes"
+        + " WHERE ten_minutes = ? AND prefix = ? AND shard = ? AND word = ?",
+        Math.floorDiv(second, Buckets.TEN_MINUTES_MICROS), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace),
         word).all().stream().map(r -> r.getLong(0)).toList();
     assertThat(rowStarts).as("the earlier second's row is deleted, the cut's second keeps its row")
         .containsExactly(second);
