@@ -269,6 +269,41 @@ class CassandraStorageTest {
   }
 
   @Test
+  void pagesFollowTheTimeOrderAcrossManySparseMinutesAndTenMinuteBuckets() {
+    String service = TestData.service("sparse");
+    String word = TestData.word("sparse");
+    long t = TestData.windowStart();
+    List<Span> spans = new ArrayList<>();
+    // One span every 7 minutes for about two hours, two more on the same microsecond as one of
+    // them (ties ordered by ids), and one on the last microsecond of a minute.
+    for (int i = 0; i < 18; i++) {
+      spans.add(TestData.checkout(TestData.traceId(), service, t + i * 7 * Buckets.MINUTE_MICROS, word + "@example.com"));
+    }
+    for (int i = 0; i < 2; i++) {
+      spans.add(TestData.checkout(TestData.traceId(), service, t + 21 * Buckets.MINUTE_MICROS, word + "@example.com"));
+    }
+    long lastOfAMinute = (Math.floorDiv(t, Buckets.MINUTE_MICROS) + 50) * Buckets.MINUTE_MICROS - 1;
+    spans.add(TestData.checkout(TestData.traceId(), service, lastOfAMinute, word + "@example.com"));
+    storage.writeSpans(spans).join();
+
+    for (SpanSort sort : List.of(SpanSort.NEWEST, SpanSort.OLDEST)) {
+      List<Span> expected = new ArrayList<>(spans);
+      expected.sort(new SpanOrder(sort).spans());
+      for (SpanQuery query : List.of(SpanQuery.all().withService(service), SpanQuery.all().withText(word))) {
+        List<Span> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+          Page<Span> page = storage.searchSpans(query.withSort(sort).withLimit(4).withCursor(cursor));
+          paged.addAll(page.items());
+          cursor = page.nextCursor();
+        } while (cursor != null);
+        assertThat(paged).as(sort + " " + (query.text() == null ? "by service" : "by text"))
+            .containsExactlyElementsOf(expected);
+      }
+    }
+  }
+
+  @Test
   void spansAVersion3ServerStoredAreFoundAndPurgedAfterTheUpgrade() {
     // Before 2001, where only purge tests put data (see TestData), and before the days the other
     // purge test uses, so that neither purge removes the other's spans; noon, so that one hour and
