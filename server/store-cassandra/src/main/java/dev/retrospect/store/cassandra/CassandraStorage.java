@@ -22,9 +22,11 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,9 +46,6 @@ public final class CassandraStorage implements Storage {
   private static final int MAX_IN_FLIGHT_STATEMENTS = 256;
   /** Rows that say which hours, days and services have data are rewritten this often at most. */
   private static final long MARKER_REFRESH_MILLIS = 3_600_000;
-  /** Where this version writes spans and their words; {@link TimeBucket} lists the tables still read. */
-  static final TimeBucket.Table SPANS = TimeBucket.Table.SPANS_BY_MINUTE;
-  static final TimeBucket.Table WORDS = TimeBucket.Table.WORDS_BY_TEN_MINUTES;
 
   private final CqlSession session;
   private final String keyspace;
@@ -55,13 +54,16 @@ public final class CassandraStorage implements Storage {
   private final int ownerTtlSeconds;
   private final BoundedWriter writer;
   private final Map<String, Long> markersWritten = new ConcurrentHashMap<>();
+  /** Which layout each hour's spans and each day's words go to. */
+  private final CoarseFirst hours;
+  private final CoarseFirst days;
   private final SpanSearch spanSearch;
   private final SessionSearch sessionSearch;
   private final PurgeBefore purge;
 
   private final PreparedStatement insertSpan;
-  private final PreparedStatement insertSpanIndex;
-  private final PreparedStatement insertToken;
+  private final Map<TimeBucket.Table, PreparedStatement> insertSpanIndex = new EnumMap<>(TimeBucket.Table.class);
+  private final Map<TimeBucket.Table, PreparedStatement> insertToken = new EnumMap<>(TimeBucket.Table.class);
   private final PreparedStatement insertBucket;
   private final PreparedStatement insertService;
   private final PreparedStatement insertBatch;
@@ -83,8 +85,10 @@ public final class CassandraStorage implements Storage {
   private final PreparedStatement selectBuckets;
   private final PreparedStatement selectBucketRange;
 
-  private CassandraStorage(CqlSession session, CassandraConfig config) {
+  private CassandraStorage(CqlSession session, CassandraConfig config, CoarseFirst.Limits limits) {
     this.session = session;
+    this.hours = new CoarseFirst(limits.spansPerHour());
+    this.days = new CoarseFirst(limits.traceSecondsPerDay());
     this.keyspace = config.keyspace();
     this.ttlSeconds = Math.toIntExact(Duration.ofDays(config.retentionDays()).toSeconds());
     // A marker expires two refresh periods before the data of its hour or day would: searches and
@@ -97,11 +101,15 @@ public final class CassandraStorage implements Storage {
     this.writer = new BoundedWriter(session, config.maxPendingWrites(), MAX_IN_FLIGHT_STATEMENTS);
 
     insertSpan = prepare("INSERT INTO {ks}.spans (trace_id, span_id, start_micros, span) VALUES (?, ?, ?, ?) USING TTL ?");
-    insertSpanIndex = prepare("INSERT INTO {ks}." + SPANS.name + " (" + SPANS.column + ", shard, start_micros,"
-        + " trace_id, span_id, service, duration, http_status, error, span) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        + " USING TTL ?");
-    insertToken = prepare("INSERT INTO {ks}." + WORDS.name + " (" + WORDS.column + ", prefix, shard, word,"
-        + " start_micros, trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+    for (TimeBucket.Table spans : TimeBucket.SPAN_TABLES) {
+      insertSpanIndex.put(spans, prepare("INSERT INTO {ks}." + spans.name + " (" + spans.column + ", shard,"
+          + " start_micros, trace_id, span_id, service, duration, http_status, error, span)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?"));
+    }
+    for (TimeBucket.Table words : TimeBucket.WORD_TABLES) {
+      insertToken.put(words, prepare("INSERT INTO {ks}." + words.name + " (" + words.column + ", prefix, shard,"
+          + " word, start_micros, trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?"));
+    }
     insertBucket = prepare("INSERT INTO {ks}.buckets (kind, bucket) VALUES (?, ?) USING TTL ?");
     insertService = prepare("INSERT INTO {ks}.services (kind, service) VALUES ('all', ?) USING TTL ?");
     insertBatch = prepare("INSERT INTO {ks}.replay_batches (session_id, sequence, first_event_micros,"
@@ -142,6 +150,11 @@ public final class CassandraStorage implements Storage {
    * operators manage it) and prepares every statement.
    */
   public static CassandraStorage create(CassandraConfig config) {
+    return create(config, CoarseFirst.Limits.DEFAULT);
+  }
+
+  /** As {@link #create(CassandraConfig)}, switching buckets to the fine layouts at other limits. */
+  static CassandraStorage create(CassandraConfig config, CoarseFirst.Limits limits) {
     DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
         .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
         .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
@@ -160,7 +173,7 @@ public final class CassandraStorage implements Storage {
     try {
       if (config.manageSchema()) Schema.apply(session, config);
       else Schema.check(session, config.keyspace());
-      return new CassandraStorage(session, config);
+      return new CassandraStorage(session, config, limits);
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -192,30 +205,34 @@ public final class CassandraStorage implements Storage {
       String trace = span.traceId();
       String id = span.spanId();
       long start = span.startMicros();
-      long bucket = SPANS.bucket(start);
+      TimeBucket.Table table = hours.coarse(TimeBucket.Table.SPANS_BY_HOUR.bucket(start), 1)
+          ? TimeBucket.Table.SPANS_BY_HOUR : TimeBucket.Table.SPANS_BY_MINUTE;
+      long bucket = table.bucket(start);
       int shard = Buckets.spanShard(trace, id);
       rows.add("spans:" + trace, insertSpan.bind(trace, id, start, blob, ttlSeconds), size);
-      rows.add("span_index:" + bucket + ":" + shard,
-          insertSpanIndex.bind(bucket, shard, start, trace, id, span.service(), span.durationMicros(),
+      rows.add(table.name + ":" + bucket + ":" + shard,
+          insertSpanIndex.get(table).bind(bucket, shard, start, trace, id, span.service(), span.durationMicros(),
               span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob, ttlSeconds),
           size);
-      addMarker(markers, markerRows, SPANS.marker, bucket);
+      addMarker(markers, markerRows, table.marker, bucket);
       if (markerDue("service:" + span.service()) && markers.add("service:" + span.service())) {
         markerRows.add(insertService.bind(span.service(), markerTtlSeconds));
       }
     }
     // The spans of a trace share most of their words: one row per word of each trace and second.
     for (TokenIndex.TraceWords group : TokenIndex.byTraceAndSecond(unique.values())) {
-      // A second lies inside one minute and one ten-minute bucket: the span minute's marker also
-      // says that this word bucket holds data.
-      long bucket = WORDS.bucket(group.bucketMicros());
+      // A second lies inside one ten-minute bucket and one day: the layout is chosen per group.
+      TimeBucket.Table table = days.coarse(Buckets.day(group.bucketMicros()), 1)
+          ? TimeBucket.Table.WORDS_BY_DAY : TimeBucket.Table.WORDS_BY_TEN_MINUTES;
+      long bucket = table.bucket(group.bucketMicros());
       int tokenShard = Buckets.tokenShard(group.traceId());
       for (String word : group.words()) {
         String prefix = TokenIndex.partitionPrefix(word);
-        rows.add("span_tokens:" + bucket + ":" + prefix + ":" + tokenShard,
-            insertToken.bind(bucket, prefix, tokenShard, word, group.bucketMicros(), group.traceId(),
+        rows.add(table.name + ":" + bucket + ":" + prefix + ":" + tokenShard,
+            insertToken.get(table).bind(bucket, prefix, tokenShard, word, group.bucketMicros(), group.traceId(),
                 TokenIndex.WHOLE_TRACE, ttlSeconds), word.length() + 64);
       }
+      if (!group.words().isEmpty()) addMarker(markers, markerRows, table.marker, bucket);
     }
     List<Statement<?>> statements = rows.statements();
     statements.addAll(markerRows);
@@ -541,11 +558,30 @@ public final class CassandraStorage implements Storage {
 
   /**
    * The time index buckets that hold spans started between the times (inclusive), newest first:
-   * this version's minutes and, until they expire, version 3's hours.
+   * hours and minutes, an hour's minutes holding its spans beyond the coarse limit.
    */
   List<TimeBucket> spanBuckets(long fromMicros, long toMicros) {
+    return markedBuckets(TimeBucket.SPAN_TABLES, fromMicros, toMicros);
+  }
+
+  /**
+   * The text index buckets that hold words of spans started between the times (inclusive), newest
+   * first: days and ten-minute buckets, by their markers, and the day of each of the hours given
+   * (time index buckets of the same range), as versions 2 and 3 wrote no word markers.
+   */
+  List<TimeBucket> wordBuckets(long fromMicros, long toMicros, List<TimeBucket> spanBuckets) {
+    Set<TimeBucket> buckets = new LinkedHashSet<>(markedBuckets(TimeBucket.WORD_TABLES, fromMicros, toMicros));
+    for (TimeBucket hour : spanBuckets) {
+      if (hour.table() == TimeBucket.Table.SPANS_BY_HOUR) buckets.add(TimeBucket.Table.WORDS_BY_DAY.of(hour.fromMicros()));
+    }
+    List<TimeBucket> sorted = new ArrayList<>(buckets);
+    sorted.sort(TimeBucket.readOrder(true));
+    return sorted;
+  }
+
+  private List<TimeBucket> markedBuckets(List<TimeBucket.Table> tables, long fromMicros, long toMicros) {
     List<TimeBucket> buckets = new ArrayList<>();
-    for (TimeBucket.Table table : List.of(SPANS, TimeBucket.Table.SPANS_BY_HOUR)) {
+    for (TimeBucket.Table table : tables) {
       for (Row row : session.execute(selectBucketRange.bind(table.marker, table.bucket(fromMicros), table.bucket(toMicros)))) {
         buckets.add(new TimeBucket(table, row.getLong("bucket")));
       }

@@ -23,9 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * Span search over the time index (minute × shard partitions in time order, SAI on service,
- * status, error and duration) and the text index (words by ten minutes and prefix), and over
- * schema version 3's tables by hour and day until their rows expire ({@link TimeBucket}). A text
+ * Span search over the time index (hour or minute × shard partitions in time order, SAI on
+ * service, status, error and duration) and the text index (words by day or ten minutes, and
+ * prefix), each bucket of either layout that holds data ({@link TimeBucket}). A text
  * query first looks up its longest word in the text index; when that word is so common that a
  * token partition holds more than {@link #TOKEN_PARTITION_LIMIT} matches, reading the time index
  * in order and checking each span is cheaper, and that is what happens. Every span found is
@@ -51,7 +51,7 @@ final class SpanSearch {
   SpanSearch(CassandraStorage store) {
     this.store = store;
     this.session = store.session();
-    for (TimeBucket.Table words : List.of(TimeBucket.Table.WORDS_BY_TEN_MINUTES, TimeBucket.Table.WORDS_BY_DAY)) {
+    for (TimeBucket.Table words : TimeBucket.WORD_TABLES) {
       selectTokens.put(words, store.prepare("SELECT start_micros, trace_id, span_id FROM {ks}." + words.name
           + " WHERE " + words.column + " = ? AND prefix = ? AND shard = ? AND word >= ? AND word < ? LIMIT "
           + (TOKEN_PARTITION_LIMIT + 1)));
@@ -97,7 +97,8 @@ final class SpanSearch {
 
     int wanted = query.limit() + 1;
     TokenIndex.Lookup lookup = words == null ? null : TokenIndex.lookup(words);
-    List<Span> found = lookup == null ? null : byToken(lookup, buckets, bounds, order, matches, wanted);
+    List<Span> found = lookup == null ? null
+        : byToken(lookup, store.wordBuckets(from, to, buckets), bounds, order, matches, wanted);
     if (found == null) {
       found = order.byTime()
           ? scanInTimeOrder(query, buckets, bounds, order, matches, wanted)
@@ -128,11 +129,10 @@ final class SpanSearch {
    * Time orders read the word buckets in result order, a few at first and more while the page is
    * not full, and stop once no unread bucket can hold a span that comes before the page's last.
    */
-  private List<Span> byToken(TokenIndex.Lookup lookup, List<TimeBucket> spanBuckets, Bounds bounds, SpanOrder order,
+  private List<Span> byToken(TokenIndex.Lookup lookup, List<TimeBucket> wordBuckets, Bounds bounds, SpanOrder order,
       Predicate<Span> matches, int wanted) {
     boolean descending = !order.byTime() || order.descending();
-    List<TimeBucket> buckets = spanBuckets.stream().map(TimeBucket::words).distinct()
-        .sorted(TimeBucket.readOrder(descending)).toList();
+    List<TimeBucket> buckets = wordBuckets.stream().sorted(TimeBucket.readOrder(descending)).toList();
     if (!order.byTime()) {
       List<Candidate> candidates = candidates(lookup, buckets, bounds);
       if (candidates == null || candidates.size() > TOKEN_CANDIDATE_LIMIT) return null;
@@ -251,8 +251,8 @@ final class SpanSearch {
       if (head == null) return found;
       Span span = head.next();
       if (head.peek() != null) heads.add(head);
-      // A span written before an upgrade and again after it (a retry) is in both layouts' tables:
-      // its two rows come one after the other.
+      // A span written again (a retry) after its hour passed the coarse limit, or before and after
+      // an upgrade, is in both layouts' tables: its two rows come one after the other.
       boolean repeated = previous != null && previous.traceId().equals(span.traceId())
           && previous.spanId().equals(span.spanId());
       previous = span;
@@ -285,7 +285,7 @@ final class SpanSearch {
       Predicate<Span> matches, int wanted) {
     List<BoundStatement> reads = new ArrayList<>();
     if (query.fromMicros() == null && query.toMicros() == null && hasIndexedFilter(query, bounds)) {
-      for (TimeBucket.Table table : List.of(TimeBucket.Table.SPANS_BY_MINUTE, TimeBucket.Table.SPANS_BY_HOUR)) {
+      for (TimeBucket.Table table : TimeBucket.SPAN_TABLES) {
         reads.add(globalIndexScan(query, bounds, table));
       }
     } else {

@@ -127,8 +127,8 @@ class CassandraStorageTest {
     String ks = config.keyspace();
     assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".spans WHERE trace_id = ?", span.traceId())
         .one().getInt(0)).isBetween(week - 60, week);
-    assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".span_index_by_minute WHERE minute = ? AND shard = ?",
-        Math.floorDiv(span.startMicros(), Buckets.MINUTE_MICROS), Buckets.spanShard(span.traceId(), span.spanId()))
+    assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".span_index WHERE hour = ? AND shard = ?",
+        Math.floorDiv(span.startMicros(), Buckets.HOUR_MICROS), Buckets.spanShard(span.traceId(), span.spanId()))
         .one().getInt(0)).isBetween(week - 60, week);
   }
 
@@ -226,9 +226,8 @@ class CassandraStorageTest {
     storage.writeSpans(spans).join();
 
     List<Row> rows = cql.execute("SELECT start_micros, trace_id, span_id FROM " + config.keyspace()
-        + ".span_tokens_by_ten_minutes WHERE ten_minutes = ? AND prefix = ? AND shard = ? AND word = ?",
-        Math.floorDiv(start, Buckets.TEN_MINUTES_MICROS), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace),
-        word).all();
+        + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ? AND word = ?",
+        Buckets.day(start), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace), word).all();
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).getString("span_id")).isEqualTo(TokenIndex.WHOLE_TRACE);
     assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items())
@@ -268,6 +267,9 @@ class CassandraStorageTest {
     }
   }
 
+  /** Limits at which every span and word goes to the fine layouts. */
+  private static final CoarseFirst.Limits FINE_ONLY = new CoarseFirst.Limits(0, 0);
+
   @Test
   void pagesFollowTheTimeOrderAcrossManySparseMinutesAndTenMinuteBuckets() {
     String service = TestData.service("sparse");
@@ -284,7 +286,9 @@ class CassandraStorageTest {
     }
     long lastOfAMinute = (Math.floorDiv(t, Buckets.MINUTE_MICROS) + 50) * Buckets.MINUTE_MICROS - 1;
     spans.add(TestData.checkout(TestData.traceId(), service, lastOfAMinute, word + "@example.com"));
-    storage.writeSpans(spans).join();
+    try (CassandraStorage fine = CassandraStorage.create(config, FINE_ONLY)) {
+      fine.writeSpans(spans).join();
+    }
 
     for (SpanSort sort : List.of(SpanSort.NEWEST, SpanSort.OLDEST)) {
       List<Span> expected = new ArrayList<>(spans);
@@ -321,7 +325,8 @@ class CassandraStorageTest {
     // A span stored by version 2 (one word row per span) and kept through the upgrade to version 3.
     writeAsVersion3(perSpan, true);
 
-    try (CassandraStorage upgraded = CassandraStorage.create(config)) {
+    // The new span goes to the fine layouts, so that both layouts' buckets of the hour are merged.
+    try (CassandraStorage upgraded = CassandraStorage.create(config, FINE_ONLY)) {
       Span after = TestData.checkout(TestData.traceId(), service, noon + 30 * minute, word + "@example.com");
       upgraded.writeSpans(List.of(after)).join();
 
@@ -442,11 +447,210 @@ class CassandraStorageTest {
 
     assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(sameSecondAfter);
     String ks = config.keyspace();
-    List<Long> rowStarts = cql.execute("SELECT start_micros FROM " + ks + ".span_tokens_by_ten_minutes"
-        + " WHERE ten_minutes = ? AND prefix = ? AND shard = ? AND word = ?",
-        Math.floorDiv(second, Buckets.TEN_MINUTES_MICROS), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace),
+    List<Long> rowStarts = cql.execute("SELECT start_micros FROM " + ks + ".span_tokens"
+        + " WHERE day = ? AND prefix = ? AND shard = ? AND word = ?",
+        Buckets.day(second), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace),
         word).all().stream().map(r -> r.getLong(0)).toList();
     assertThat(rowStarts).as("the earlier second's row is deleted, the cut's second keeps its row")
         .containsExactly(second);
+  }
+
+  @Test
+  void atALowRateSpansAndWordsGoToTheHourAndDayTablesAndAreFoundAndPurged() {
+    // Before the days the other purge tests use (see TestData), so that no purge removes another
+    // test's spans; from 11:00, so that one day holds every span.
+    long t = dayBefore2001(2_000, 3_000) + 11 * Buckets.HOUR_MICROS;
+    String service = TestData.service("low");
+    String word = TestData.word("low");
+    // One span every ten minutes for three hours.
+    List<Span> spans = spaced(service, word, t, 10 * Buckets.MINUTE_MICROS, 18);
+    storage.writeSpans(spans.subList(0, 9)).join();
+    storage.writeSpans(spans.subList(9, 18)).join();
+
+    List<String> hourRows = new ArrayList<>();
+    for (int h = 0; h < 3; h++) {
+      TimeBucket hour = TimeBucket.Table.SPANS_BY_HOUR.of(t + h * Buckets.HOUR_MICROS);
+      hourRows.addAll(spanRows(hour));
+      assertThat(marked(hour)).as("hour " + h + " marked").isTrue();
+    }
+    assertThat(hourRows).containsExactlyInAnyOrderElementsOf(ids(spans));
+    TimeBucket day = TimeBucket.Table.WORDS_BY_DAY.of(t);
+    assertThat(wordRows(day, word)).containsExactlyInAnyOrderElementsOf(spans.stream().map(Span::traceId).toList());
+    assertThat(marked(day)).isTrue();
+    for (Span span : spans) {
+      TimeBucket minute = TimeBucket.Table.SPANS_BY_MINUTE.of(span.startMicros());
+      TimeBucket tenMinutes = TimeBucket.Table.WORDS_BY_TEN_MINUTES.of(span.startMicros());
+      assertThat(spanRows(minute)).as("fine time index").isEmpty();
+      assertThat(wordRows(tenMinutes, word)).as("fine text index").isEmpty();
+      assertThat(marked(minute) || marked(tenMinutes)).as("fine markers").isFalse();
+      assertThat(storage.trace(span.traceId())).containsExactly(span);
+    }
+    assertFoundOnceInEveryOrder(storage, spans, service, word);
+
+    assertThat(storage.purgeBefore(t + 3 * Buckets.HOUR_MICROS)).isEqualTo(spans.size());
+
+    assertThat(storage.searchSpans(SpanQuery.all().withService(service)).items()).isEmpty();
+    assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items()).isEmpty();
+    assertThat(storage.trace(spans.get(0).traceId())).isEmpty();
+    assertThat(wordRows(day, word)).isEmpty();
+    for (int h = 0; h < 3; h++) {
+      TimeBucket hour = TimeBucket.Table.SPANS_BY_HOUR.of(t + h * Buckets.HOUR_MICROS);
+      assertThat(spanRows(hour)).isEmpty();
+      assertThat(marked(hour)).as("an emptied hour is no longer visited").isFalse();
+    }
+  }
+
+  @Test
+  void anHourAndADayPastTheLimitKeepTheirFirstSpansCoarseAndTheRestFineAndFindEachOnceUntilPurged() {
+    // Before the other purge tests' days (see TestData); noon, so that one hour holds every span.
+    long noon = dayBefore2001(3_000, 4_000) + 12 * Buckets.HOUR_MICROS;
+    String service = TestData.service("limit");
+    String word = TestData.word("limit");
+    // Every 150 s for an hour: 24 minutes, 6 ten-minute buckets.
+    List<Span> spans = spaced(service, word, noon, 150_000_000L, 24);
+    // Written one at a time in another order than their starts, so that the coarse spans lie
+    // between fine ones; the first written again at the end, as a retry would.
+    List<Span> written = new ArrayList<>(spans);
+    java.util.Collections.shuffle(written, new java.util.Random(7));
+    try (CassandraStorage limited = CassandraStorage.create(config, new CoarseFirst.Limits(6, 4))) {
+      for (Span span : written) limited.writeSpans(List.of(span)).join();
+      limited.writeSpans(List.of(written.get(0))).join();
+
+      TimeBucket hour = TimeBucket.Table.SPANS_BY_HOUR.of(noon);
+      TimeBucket day = TimeBucket.Table.WORDS_BY_DAY.of(noon);
+      assertThat(spanRows(hour)).containsExactlyInAnyOrderElementsOf(ids(written.subList(0, 6)));
+      assertThat(wordRows(day, word)).containsExactlyInAnyOrderElementsOf(
+          written.subList(0, 4).stream().map(Span::traceId).toList());
+      List<Span> fine = new ArrayList<>(written.subList(6, written.size()));
+      fine.add(written.get(0));
+      List<Span> fineWords = new ArrayList<>(written.subList(4, written.size()));
+      fineWords.add(written.get(0));
+      List<String> minuteRows = new ArrayList<>();
+      List<String> tenMinuteRows = new ArrayList<>();
+      for (TimeBucket minute : buckets(spans, TimeBucket.Table.SPANS_BY_MINUTE)) {
+        minuteRows.addAll(spanRows(minute));
+        assertThat(marked(minute)).as("marked if it holds a fine span")
+            .isEqualTo(buckets(fine, TimeBucket.Table.SPANS_BY_MINUTE).contains(minute));
+      }
+      for (TimeBucket tenMinutes : buckets(spans, TimeBucket.Table.WORDS_BY_TEN_MINUTES)) {
+        tenMinuteRows.addAll(wordRows(tenMinutes, word));
+        assertThat(marked(tenMinutes)).isEqualTo(buckets(fineWords, TimeBucket.Table.WORDS_BY_TEN_MINUTES)
+            .contains(tenMinutes));
+      }
+      assertThat(minuteRows).as("the rest, and the retry").containsExactlyInAnyOrderElementsOf(ids(fine));
+      assertThat(tenMinuteRows).containsExactlyInAnyOrderElementsOf(fineWords.stream().map(Span::traceId).toList());
+      assertThat(marked(hour) && marked(day)).isTrue();
+      for (Span span : spans) assertThat(limited.trace(span.traceId())).containsExactly(span);
+      assertFoundOnceInEveryOrder(limited, spans, service, word);
+
+      long cut = noon + 30 * Buckets.MINUTE_MICROS;
+      List<Span> kept = spans.stream().filter(s -> s.startMicros() >= cut).toList();
+      assertThat(limited.purgeBefore(cut)).as("the retried span counts once").isEqualTo(spans.size() - kept.size());
+
+      assertFoundOnceInEveryOrder(limited, kept, service, word);
+      assertThat(spanRows(hour)).containsExactlyInAnyOrderElementsOf(
+          ids(written.subList(0, 6).stream().filter(s -> s.startMicros() >= cut).toList()));
+
+      limited.purgeBefore(noon + Buckets.DAY_MICROS);
+
+      assertThat(limited.searchSpans(SpanQuery.all().withService(service)).items()).isEmpty();
+      assertThat(limited.searchSpans(SpanQuery.all().withText(word)).items()).isEmpty();
+      assertThat(spanRows(hour)).isEmpty();
+      assertThat(wordRows(day, word)).isEmpty();
+      assertThat(marked(hour) || marked(day)).as("emptied hour and day markers").isFalse();
+      for (TimeBucket minute : buckets(spans, TimeBucket.Table.SPANS_BY_MINUTE)) {
+        assertThat(spanRows(minute)).isEmpty();
+        assertThat(marked(minute)).isFalse();
+      }
+      for (TimeBucket tenMinutes : buckets(spans, TimeBucket.Table.WORDS_BY_TEN_MINUTES)) {
+        assertThat(wordRows(tenMinutes, word)).isEmpty();
+        assertThat(marked(tenMinutes)).isFalse();
+      }
+    }
+  }
+
+  /** The start of a random day between {@code fromDays} and {@code toDays} (exclusive) before 2001. */
+  private static long dayBefore2001(long fromDays, long toDays) {
+    return TestData.EPOCH_2001_MICROS - ThreadLocalRandom.current().nextLong(fromDays, toDays) * Buckets.DAY_MICROS;
+  }
+
+  /**
+   * Spans of the service, each its own trace, {@code step} apart (plus a microsecond each) from
+   * {@code start}, noting the word; their durations (distinct, as 5 and {@code count} must be
+   * coprime) in another order than their starts.
+   */
+  private static List<Span> spaced(String service, String word, long start, long step, int count) {
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      spans.add(TestData.span(service, start + i * step + i)
+          .durationMicros(1_000 + (i * 5 % count) * 100).attribute("note", word + " spaced").build());
+    }
+    return spans;
+  }
+
+  /**
+   * Pages of 5 by service and by text, newest and oldest first, longest and shortest first: each
+   * returns exactly the spans, in order.
+   */
+  private static void assertFoundOnceInEveryOrder(CassandraStorage store, List<Span> spans, String service,
+      String word) {
+    for (SpanSort sort : List.of(SpanSort.NEWEST, SpanSort.OLDEST, SpanSort.LONGEST, SpanSort.SHORTEST)) {
+      List<Span> expected = new ArrayList<>(spans);
+      expected.sort(new SpanOrder(sort).spans());
+      for (SpanQuery query : List.of(SpanQuery.all().withService(service), SpanQuery.all().withText(word))) {
+        assertThat(allPages(store, query.withSort(sort).withLimit(5)))
+            .as(sort + " " + (query.text() == null ? "by service" : "by text")).containsExactlyElementsOf(expected);
+      }
+    }
+  }
+
+  private static List<Span> allPages(CassandraStorage store, SpanQuery query) {
+    List<Span> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      Page<Span> page = store.searchSpans(query.withCursor(cursor));
+      paged.addAll(page.items());
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return paged;
+  }
+
+  private static List<String> ids(List<Span> spans) {
+    return spans.stream().map(s -> s.traceId() + ":" + s.spanId()).toList();
+  }
+
+  /** The distinct buckets of the table that hold the spans' starts. */
+  private static List<TimeBucket> buckets(List<Span> spans, TimeBucket.Table table) {
+    return spans.stream().map(s -> table.of(s.startMicros())).distinct().toList();
+  }
+
+  /** The ids of the time index rows of a bucket, over its shards. */
+  private static List<String> spanRows(TimeBucket bucket) {
+    List<String> ids = new ArrayList<>();
+    for (int shard = 0; shard < bucket.table().shards; shard++) {
+      for (Row r : cql.execute("SELECT trace_id, span_id FROM " + config.keyspace() + "." + bucket.table().name
+          + " WHERE " + bucket.table().column + " = ? AND shard = ?", bucket.number(), shard)) {
+        ids.add(r.getString(0) + ":" + r.getString(1));
+      }
+    }
+    return ids;
+  }
+
+  /** The trace ids of the text index rows of the word in a bucket, over its shards. */
+  private static List<String> wordRows(TimeBucket bucket, String word) {
+    List<String> traces = new ArrayList<>();
+    for (int shard = 0; shard < bucket.table().shards; shard++) {
+      for (Row r : cql.execute("SELECT trace_id FROM " + config.keyspace() + "." + bucket.table().name + " WHERE "
+          + bucket.table().column + " = ? AND prefix = ? AND shard = ? AND word = ?", bucket.number(),
+          TokenIndex.partitionPrefix(word), shard, word)) {
+        traces.add(r.getString(0));
+      }
+    }
+    return traces;
+  }
+
+  private static boolean marked(TimeBucket bucket) {
+    return cql.execute("SELECT bucket FROM " + config.keyspace() + ".buckets WHERE kind = ? AND bucket = ?",
+        bucket.table().marker, bucket.number()).one() != null;
   }
 }
