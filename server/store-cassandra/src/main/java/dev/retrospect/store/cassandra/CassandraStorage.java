@@ -205,7 +205,7 @@ public final class CassandraStorage implements Storage {
       String trace = span.traceId();
       String id = span.spanId();
       long start = span.startMicros();
-      TimeBucket.Table table = hours.coarse(TimeBucket.Table.SPANS_BY_HOUR.bucket(start), 1)
+      TimeBucket.Table table = hours.coarse(TimeBucket.Table.SPANS_BY_HOUR.bucket(start))
           ? TimeBucket.Table.SPANS_BY_HOUR : TimeBucket.Table.SPANS_BY_MINUTE;
       long bucket = table.bucket(start);
       int shard = Buckets.spanShard(trace, id);
@@ -221,8 +221,9 @@ public final class CassandraStorage implements Storage {
     }
     // The spans of a trace share most of their words: one row per word of each trace and second.
     for (TokenIndex.TraceWords group : TokenIndex.byTraceAndSecond(unique.values())) {
+      if (group.words().isEmpty()) continue;
       // A second lies inside one ten-minute bucket and one day: the layout is chosen per group.
-      TimeBucket.Table table = days.coarse(Buckets.day(group.bucketMicros()), 1)
+      TimeBucket.Table table = days.coarse(Buckets.day(group.bucketMicros()))
           ? TimeBucket.Table.WORDS_BY_DAY : TimeBucket.Table.WORDS_BY_TEN_MINUTES;
       long bucket = table.bucket(group.bucketMicros());
       int tokenShard = Buckets.tokenShard(group.traceId());
@@ -232,7 +233,7 @@ public final class CassandraStorage implements Storage {
             insertToken.get(table).bind(bucket, prefix, tokenShard, word, group.bucketMicros(), group.traceId(),
                 TokenIndex.WHOLE_TRACE, ttlSeconds), word.length() + 64);
       }
-      if (!group.words().isEmpty()) addMarker(markers, markerRows, table.marker, bucket);
+      addMarker(markers, markerRows, table.marker, bucket);
     }
     List<Statement<?>> statements = rows.statements();
     statements.addAll(markerRows);

@@ -18,10 +18,10 @@ final class Schema {
    * when the meaning of rows changes. Version 3 added no statement: it writes {@code span_tokens}
    * rows per trace and second (an empty {@code span_id}), which a version 2 server would not
    * understand, so a version 2 server refuses a keyspace this version has written to. Version 4
-   * moved the time index to minute buckets and the text index to ten-minute buckets (new tables,
-   * so that partitions stay small at high ingest rates); it still reads and purges the tables of
-   * versions 2 and 3, and a version 3 server refuses a keyspace it has written to, whose new spans
-   * it would not find.
+   * added the time index by minute and the text index by ten minutes beside the tables by hour and
+   * by day, and writes a bucket's spans beyond a limit to them (so that partitions stay small at
+   * high ingest rates, see {@link CoarseFirst}); a version 3 server refuses a keyspace it has
+   * written to, whose spans in the new tables it would not find.
    */
   static final int VERSION = 4;
 
