@@ -5,28 +5,29 @@ package dev.retrospect.store.cassandra;
  * numbers are part of the schema: changing one needs a migration of the tables that use it.
  */
 final class Buckets {
-  static final long HOUR_MICROS = 3_600_000_000L;
+  static final long MINUTE_MICROS = 60_000_000L;
+  static final long TEN_MINUTES_MICROS = 10 * MINUTE_MICROS;
+  static final long HOUR_MICROS = 60 * MINUTE_MICROS;
   static final long DAY_MICROS = 24 * HOUR_MICROS;
-  /** Partitions per hour of {@code span_index}: writes of one hour spread over this many nodes. */
+  /**
+   * Partitions per time bucket of the time index (a minute since schema version 4, an hour
+   * before): writes of one bucket spread over this many replica sets, and a newest-first page
+   * merges this many partitions per bucket it reads.
+   */
   static final int SPAN_SHARDS = 8;
-  /** Partitions per (day, word prefix) of {@code span_tokens}. */
+  /** Partitions per (time bucket, word prefix) of the text index (ten minutes since version 4, a day before). */
   static final int TOKEN_SHARDS = 4;
   /**
-   * A {@code span_tokens} row of schema version 3 says "spans of this trace that started in this
-   * second hold this word": the spans of one trace share most words, so one row stands for all of
-   * them (see RATIONALE.md).
+   * A text index row since schema version 3 says "spans of this trace that started in this second
+   * hold this word": the spans of one trace share most words, so one row stands for all of them
+   * (see RATIONALE.md).
    */
   static final long TRACE_WORD_BUCKET_MICROS = 1_000_000L;
 
-  /** Kinds of rows in the {@code buckets} table: which hours and days hold data. */
-  static final String SPAN_HOURS = "span_hour";
+  /** Kind of rows in the {@code buckets} table: which days hold sessions. */
   static final String SESSION_DAYS = "session_day";
 
   private Buckets() {}
-
-  static long hour(long micros) {
-    return Math.floorDiv(micros, HOUR_MICROS);
-  }
 
   static long day(long micros) {
     return Math.floorDiv(micros, DAY_MICROS);

@@ -22,9 +22,11 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,13 +54,16 @@ public final class CassandraStorage implements Storage {
   private final int ownerTtlSeconds;
   private final BoundedWriter writer;
   private final Map<String, Long> markersWritten = new ConcurrentHashMap<>();
+  /** Which layout each hour's spans and each day's words go to. */
+  private final CoarseFirst hours;
+  private final CoarseFirst days;
   private final SpanSearch spanSearch;
   private final SessionSearch sessionSearch;
   private final PurgeBefore purge;
 
   private final PreparedStatement insertSpan;
-  private final PreparedStatement insertSpanIndex;
-  private final PreparedStatement insertToken;
+  private final Map<TimeBucket.Table, PreparedStatement> insertSpanIndex = new EnumMap<>(TimeBucket.Table.class);
+  private final Map<TimeBucket.Table, PreparedStatement> insertToken = new EnumMap<>(TimeBucket.Table.class);
   private final PreparedStatement insertBucket;
   private final PreparedStatement insertService;
   private final PreparedStatement insertBatch;
@@ -78,9 +83,12 @@ public final class CassandraStorage implements Storage {
   private final PreparedStatement selectBatch;
   private final PreparedStatement selectSchemaVersion;
   private final PreparedStatement selectBuckets;
+  private final PreparedStatement selectBucketRange;
 
-  private CassandraStorage(CqlSession session, CassandraConfig config) {
+  private CassandraStorage(CqlSession session, CassandraConfig config, CoarseFirst.Limits limits) {
     this.session = session;
+    this.hours = new CoarseFirst(limits.spansPerHour());
+    this.days = new CoarseFirst(limits.traceSecondsPerDay());
     this.keyspace = config.keyspace();
     this.ttlSeconds = Math.toIntExact(Duration.ofDays(config.retentionDays()).toSeconds());
     // A marker expires two refresh periods before the data of its hour or day would: searches and
@@ -93,10 +101,15 @@ public final class CassandraStorage implements Storage {
     this.writer = new BoundedWriter(session, config.maxPendingWrites(), MAX_IN_FLIGHT_STATEMENTS);
 
     insertSpan = prepare("INSERT INTO {ks}.spans (trace_id, span_id, start_micros, span) VALUES (?, ?, ?, ?) USING TTL ?");
-    insertSpanIndex = prepare("INSERT INTO {ks}.span_index (hour, shard, start_micros, trace_id, span_id, service,"
-        + " duration, http_status, error, span) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
-    insertToken = prepare("INSERT INTO {ks}.span_tokens (day, prefix, shard, word, start_micros, trace_id, span_id)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+    for (TimeBucket.Table spans : TimeBucket.SPAN_TABLES) {
+      insertSpanIndex.put(spans, prepare("INSERT INTO {ks}." + spans.name + " (" + spans.column + ", shard,"
+          + " start_micros, trace_id, span_id, service, duration, http_status, error, span)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?"));
+    }
+    for (TimeBucket.Table words : TimeBucket.WORD_TABLES) {
+      insertToken.put(words, prepare("INSERT INTO {ks}." + words.name + " (" + words.column + ", prefix, shard,"
+          + " word, start_micros, trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?"));
+    }
     insertBucket = prepare("INSERT INTO {ks}.buckets (kind, bucket) VALUES (?, ?) USING TTL ?");
     insertService = prepare("INSERT INTO {ks}.services (kind, service) VALUES ('all', ?) USING TTL ?");
     insertBatch = prepare("INSERT INTO {ks}.replay_batches (session_id, sequence, first_event_micros,"
@@ -124,6 +137,7 @@ public final class CassandraStorage implements Storage {
         + " FROM {ks}.replay_batches WHERE session_id = ?");
     selectBatch = prepare("SELECT events FROM {ks}.replay_batches WHERE session_id = ? AND sequence = ?");
     selectBuckets = prepare("SELECT bucket FROM {ks}.buckets WHERE kind = ?");
+    selectBucketRange = prepare("SELECT bucket FROM {ks}.buckets WHERE kind = ? AND bucket >= ? AND bucket <= ?");
     selectSchemaVersion = prepare("SELECT version FROM {ks}.schema_version WHERE id = 'retrospect'");
 
     this.spanSearch = new SpanSearch(this);
@@ -136,6 +150,11 @@ public final class CassandraStorage implements Storage {
    * operators manage it) and prepares every statement.
    */
   public static CassandraStorage create(CassandraConfig config) {
+    return create(config, CoarseFirst.Limits.DEFAULT);
+  }
+
+  /** As {@link #create(CassandraConfig)}, switching buckets to the fine layouts at other limits. */
+  static CassandraStorage create(CassandraConfig config, CoarseFirst.Limits limits) {
     DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
         .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
         .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
@@ -154,7 +173,7 @@ public final class CassandraStorage implements Storage {
     try {
       if (config.manageSchema()) Schema.apply(session, config);
       else Schema.check(session, config.keyspace());
-      return new CassandraStorage(session, config);
+      return new CassandraStorage(session, config, limits);
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -186,28 +205,35 @@ public final class CassandraStorage implements Storage {
       String trace = span.traceId();
       String id = span.spanId();
       long start = span.startMicros();
-      long hour = Buckets.hour(start);
+      TimeBucket.Table table = hours.coarse(TimeBucket.Table.SPANS_BY_HOUR.bucket(start))
+          ? TimeBucket.Table.SPANS_BY_HOUR : TimeBucket.Table.SPANS_BY_MINUTE;
+      long bucket = table.bucket(start);
       int shard = Buckets.spanShard(trace, id);
       rows.add("spans:" + trace, insertSpan.bind(trace, id, start, blob, ttlSeconds), size);
-      rows.add("span_index:" + hour + ":" + shard,
-          insertSpanIndex.bind(hour, shard, start, trace, id, span.service(), span.durationMicros(),
+      rows.add(table.name + ":" + bucket + ":" + shard,
+          insertSpanIndex.get(table).bind(bucket, shard, start, trace, id, span.service(), span.durationMicros(),
               span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob, ttlSeconds),
           size);
-      addMarker(markers, markerRows, Buckets.SPAN_HOURS, hour);
+      addMarker(markers, markerRows, table.marker, bucket);
       if (markerDue("service:" + span.service()) && markers.add("service:" + span.service())) {
         markerRows.add(insertService.bind(span.service(), markerTtlSeconds));
       }
     }
     // The spans of a trace share most of their words: one row per word of each trace and second.
     for (TokenIndex.TraceWords group : TokenIndex.byTraceAndSecond(unique.values())) {
-      long day = Buckets.day(group.bucketMicros());
+      if (group.words().isEmpty()) continue;
+      // A second lies inside one ten-minute bucket and one day: the layout is chosen per group.
+      TimeBucket.Table table = days.coarse(Buckets.day(group.bucketMicros()))
+          ? TimeBucket.Table.WORDS_BY_DAY : TimeBucket.Table.WORDS_BY_TEN_MINUTES;
+      long bucket = table.bucket(group.bucketMicros());
       int tokenShard = Buckets.tokenShard(group.traceId());
       for (String word : group.words()) {
         String prefix = TokenIndex.partitionPrefix(word);
-        rows.add("span_tokens:" + day + ":" + prefix + ":" + tokenShard,
-            insertToken.bind(day, prefix, tokenShard, word, group.bucketMicros(), group.traceId(),
+        rows.add(table.name + ":" + bucket + ":" + prefix + ":" + tokenShard,
+            insertToken.get(table).bind(bucket, prefix, tokenShard, word, group.bucketMicros(), group.traceId(),
                 TokenIndex.WHOLE_TRACE, ttlSeconds), word.length() + 64);
       }
+      addMarker(markers, markerRows, table.marker, bucket);
     }
     List<Statement<?>> statements = rows.statements();
     statements.addAll(markerRows);
@@ -524,10 +550,44 @@ public final class CassandraStorage implements Storage {
     return linked;
   }
 
-  /** Rows of a bucket kind (span hours, session days), newest first. */
+  /** Rows of a bucket kind (session days), newest first. */
   List<Long> buckets(String kind) {
     List<Long> buckets = new ArrayList<>();
     for (Row row : session.execute(selectBuckets.bind(kind))) buckets.add(row.getLong("bucket"));
+    return buckets;
+  }
+
+  /**
+   * The time index buckets that hold spans started between the times (inclusive), newest first:
+   * hours and minutes, an hour's minutes holding its spans beyond the coarse limit.
+   */
+  List<TimeBucket> spanBuckets(long fromMicros, long toMicros) {
+    return markedBuckets(TimeBucket.SPAN_TABLES, fromMicros, toMicros);
+  }
+
+  /**
+   * The text index buckets that hold words of spans started between the times (inclusive), newest
+   * first: days and ten-minute buckets, by their markers, and the day of each of the hours given
+   * (time index buckets of the same range), as versions 2 and 3 wrote no word markers.
+   */
+  List<TimeBucket> wordBuckets(long fromMicros, long toMicros, List<TimeBucket> spanBuckets) {
+    Set<TimeBucket> buckets = new LinkedHashSet<>(markedBuckets(TimeBucket.WORD_TABLES, fromMicros, toMicros));
+    for (TimeBucket hour : spanBuckets) {
+      if (hour.table() == TimeBucket.Table.SPANS_BY_HOUR) buckets.add(TimeBucket.Table.WORDS_BY_DAY.of(hour.fromMicros()));
+    }
+    List<TimeBucket> sorted = new ArrayList<>(buckets);
+    sorted.sort(TimeBucket.readOrder(true));
+    return sorted;
+  }
+
+  private List<TimeBucket> markedBuckets(List<TimeBucket.Table> tables, long fromMicros, long toMicros) {
+    List<TimeBucket> buckets = new ArrayList<>();
+    for (TimeBucket.Table table : tables) {
+      for (Row row : session.execute(selectBucketRange.bind(table.marker, table.bucket(fromMicros), table.bucket(toMicros)))) {
+        buckets.add(new TimeBucket(table, row.getLong("bucket")));
+      }
+    }
+    buckets.sort(TimeBucket.readOrder(true));
     return buckets;
   }
 

@@ -7,9 +7,13 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.retrospect.core.Chapter;
 import dev.retrospect.core.Span;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,13 +23,14 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PurgeBefore {
   private static final int PARALLEL = 64;
+  private static final TimeBucket.Table HOURS = TimeBucket.Table.SPANS_BY_HOUR;
 
   private final CassandraStorage store;
   private final CqlSession session;
-  private final PreparedStatement selectOldSpans;
+  private final Map<TimeBucket.Table, PreparedStatement> selectOldSpans = new EnumMap<>(TimeBucket.Table.class);
+  private final Map<TimeBucket.Table, PreparedStatement> deleteSpanIndex = new EnumMap<>(TimeBucket.Table.class);
+  private final Map<TimeBucket.Table, PreparedStatement> deleteToken = new EnumMap<>(TimeBucket.Table.class);
   private final PreparedStatement deleteSpan;
-  private final PreparedStatement deleteSpanIndex;
-  private final PreparedStatement deleteToken;
   private final PreparedStatement deleteBucket;
   private final PreparedStatement selectSessionsOfDay;
   private final PreparedStatement selectBatchEnds;
@@ -39,12 +44,17 @@ final class PurgeBefore {
   PurgeBefore(CassandraStorage store) {
     this.store = store;
     this.session = store.session();
-    selectOldSpans = store.prepare("SELECT span FROM {ks}.span_index WHERE hour = ? AND shard = ? AND start_micros < ?");
+    for (TimeBucket.Table spans : TimeBucket.SPAN_TABLES) {
+      selectOldSpans.put(spans, store.prepare("SELECT span FROM {ks}." + spans.name + " WHERE " + spans.column
+          + " = ? AND shard = ? AND start_micros < ?"));
+      deleteSpanIndex.put(spans, store.prepare("DELETE FROM {ks}." + spans.name + " WHERE " + spans.column
+          + " = ? AND shard = ? AND start_micros = ? AND trace_id = ? AND span_id = ?"));
+    }
+    for (TimeBucket.Table words : TimeBucket.WORD_TABLES) {
+      deleteToken.put(words, store.prepare("DELETE FROM {ks}." + words.name + " WHERE " + words.column
+          + " = ? AND prefix = ? AND shard = ? AND word = ? AND start_micros = ? AND trace_id = ? AND span_id = ?"));
+    }
     deleteSpan = store.prepare("DELETE FROM {ks}.spans WHERE trace_id = ? AND span_id = ?");
-    deleteSpanIndex = store.prepare("DELETE FROM {ks}.span_index WHERE hour = ? AND shard = ? AND start_micros = ?"
-        + " AND trace_id = ? AND span_id = ?");
-    deleteToken = store.prepare("DELETE FROM {ks}.span_tokens WHERE day = ? AND prefix = ? AND shard = ? AND word = ?"
-        + " AND start_micros = ? AND trace_id = ? AND span_id = ?");
     deleteBucket = store.prepare("DELETE FROM {ks}.buckets WHERE kind = ? AND bucket = ?");
     selectSessionsOfDay = store.prepare("SELECT session_id FROM {ks}.sessions_by_day WHERE day = ?");
     selectBatchEnds = store.prepare("SELECT sequence, last_event_micros FROM {ks}.replay_batches WHERE session_id = ?");
@@ -60,18 +70,36 @@ final class PurgeBefore {
   /** Deletes spans started before {@code micros}, then replay, chapters and sessions; returns the span count. */
   long run(long micros) {
     long spans = 0;
-    for (long hour : store.buckets(Buckets.SPAN_HOURS)) {
-      if (hour > Buckets.hour(micros)) continue;
-      for (int shard = 0; shard < Buckets.SPAN_SHARDS; shard++) {
+    // The buckets of both layouts: an hour past the coarse limit holds spans in both.
+    List<TimeBucket> spanBuckets = store.spanBuckets(Long.MIN_VALUE, micros);
+    List<TimeBucket> wordBuckets = store.wordBuckets(Long.MIN_VALUE, micros, spanBuckets);
+    Set<TimeBucket> withWords = new HashSet<>(wordBuckets);
+    // Each hour's coarse bucket before its minutes: a span written again after the hour passed the
+    // limit has a row in both, and counts once.
+    spanBuckets.sort(Comparator.comparingLong((TimeBucket b) -> HOURS.bucket(b.fromMicros()))
+        .thenComparing(b -> b.table() != HOURS));
+    long hour = Long.MIN_VALUE;
+    Set<String> inHourTable = new HashSet<>();
+    for (TimeBucket bucket : spanBuckets) {
+      if (HOURS.bucket(bucket.fromMicros()) != hour) {
+        hour = HOURS.bucket(bucket.fromMicros());
+        inHourTable.clear();
+      }
+      for (int shard = 0; shard < bucket.table().shards; shard++) {
         List<Statement<?>> deletes = new ArrayList<>();
-        for (Row row : session.execute(selectOldSpans.bind(hour, shard, micros))) {
+        for (Row row : session.execute(selectOldSpans.get(bucket.table()).bind(bucket.number(), shard, micros))) {
           Span span = BinaryCodec.decodeSpan(row.getByteBuffer("span"));
-          deletes.addAll(spanDeletes(hour, shard, span, micros));
-          spans++;
+          deletes.addAll(spanDeletes(bucket, shard, span, micros, withWords));
+          String id = span.traceId() + ":" + span.spanId();
+          if (bucket.table() == HOURS) inHourTable.add(id);
+          if (bucket.table() == HOURS || !inHourTable.contains(id)) spans++;
         }
         runAll(deletes);
       }
-      if (hour < Buckets.hour(micros)) forgetBucket(Buckets.SPAN_HOURS, hour);
+      if (bucket.toMicros() < micros) forgetBucket(bucket.table().marker, bucket.number());
+    }
+    for (TimeBucket bucket : wordBuckets) {
+      if (bucket.toMicros() < micros) forgetBucket(bucket.table().marker, bucket.number());
     }
     for (long day : store.buckets(Buckets.SESSION_DAYS)) {
       if (day > Buckets.day(micros)) continue;
@@ -85,29 +113,36 @@ final class PurgeBefore {
   }
 
   /**
-   * The rows of a span older than {@code purgeMicros}: its own, its time index row and its words,
-   * both as schema version 2 wrote them (one row per span) and as version 3 writes them (per trace
-   * and second).
+   * The rows of a span older than {@code purgeMicros}: its own, its time index row and its words in
+   * each text index layout whose bucket holds words ({@code withWords}; the span's words may be in
+   * either, or both when its trace's second was written on both sides of the limit): per trace and
+   * second (versions 3 and 4) and, by day, also one row per span as version 2 wrote them.
    */
-  private List<Statement<?>> spanDeletes(long hour, int shard, Span span, long purgeMicros) {
+  private List<Statement<?>> spanDeletes(TimeBucket bucket, int shard, Span span, long purgeMicros,
+      Set<TimeBucket> withWords) {
     String trace = span.traceId();
     String id = span.spanId();
     long start = span.startMicros();
     List<Statement<?>> deletes = new ArrayList<>();
     deletes.add(deleteSpan.bind(trace, id));
-    deletes.add(deleteSpanIndex.bind(hour, shard, start, trace, id));
-    long day = Buckets.day(start);
+    deletes.add(deleteSpanIndex.get(bucket.table()).bind(bucket.number(), shard, start, trace, id));
     int spanShard = Buckets.spanTokenShard(trace, id);
-    long bucket = Buckets.traceWordBucket(start);
+    long second = Buckets.traceWordBucket(start);
     // The trace's row for its second also stands for its spans of that second that started at or
     // after the purge time: it is deleted only when the whole second lies before that time.
-    boolean wholeSecondPurged = bucket + Buckets.TRACE_WORD_BUCKET_MICROS <= purgeMicros;
-    for (String word : TokenIndex.words(span)) {
-      String prefix = TokenIndex.partitionPrefix(word);
-      deletes.add(deleteToken.bind(day, prefix, spanShard, word, start, trace, id));
-      if (wholeSecondPurged) {
-        deletes.add(deleteToken.bind(day, prefix, Buckets.tokenShard(trace), word, bucket, trace,
-            TokenIndex.WHOLE_TRACE));
+    boolean wholeSecondPurged = second + Buckets.TRACE_WORD_BUCKET_MICROS <= purgeMicros;
+    for (TimeBucket.Table words : TimeBucket.WORD_TABLES) {
+      if (!withWords.contains(words.of(start))) continue;
+      PreparedStatement deleteWord = deleteToken.get(words);
+      long wordBucket = words.bucket(start);
+      boolean version2Rows = words == TimeBucket.Table.WORDS_BY_DAY;
+      for (String word : TokenIndex.words(span)) {
+        String prefix = TokenIndex.partitionPrefix(word);
+        if (version2Rows) deletes.add(deleteWord.bind(wordBucket, prefix, spanShard, word, start, trace, id));
+        if (wholeSecondPurged) {
+          deletes.add(deleteWord.bind(wordBucket, prefix, Buckets.tokenShard(trace), word, second, trace,
+              TokenIndex.WHOLE_TRACE));
+        }
       }
     }
     return deletes;

@@ -17,10 +17,13 @@ final class Schema {
    * The version this code reads and writes; bump it with a new entry in {@link #MIGRATIONS}, or
    * when the meaning of rows changes. Version 3 added no statement: it writes {@code span_tokens}
    * rows per trace and second (an empty {@code span_id}), which a version 2 server would not
-   * understand, so a version 2 server refuses a keyspace this version has written to. Version 3
-   * reads version 2's rows (one per span) as before.
+   * understand, so a version 2 server refuses a keyspace this version has written to. Version 4
+   * added the time index by minute and the text index by ten minutes beside the tables by hour and
+   * by day, and writes a bucket's spans beyond a limit to them (so that partitions stay small at
+   * high ingest rates, see {@link CoarseFirst}); a version 3 server refuses a keyspace it has
+   * written to, whose spans in the new tables it would not find.
    */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -38,7 +41,8 @@ final class Schema {
 
   /**
    * Every version's statements, one per entry, in order; {ks} is the keyspace, {twcs} the TWCS
-   * options. Version 2 added {@code chapter_owners}; version 3 added none (see {@link #VERSION}).
+   * options. Version 2 added {@code chapter_owners}; version 3 added none; version 4 the
+   * tables by minute and by ten minutes (see {@link #VERSION}).
    */
   private static final List<String> MIGRATIONS = List.of(
       """
@@ -89,7 +93,21 @@ final class Schema {
         chapter_id text PRIMARY KEY, session_id text) WITH {twcs}""",
       """
       CREATE TABLE IF NOT EXISTS {ks}.schema_version (
-        id text PRIMARY KEY, version int, applied_at timestamp)""");
+        id text PRIMARY KEY, version int, applied_at timestamp)""",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.span_index_by_minute (
+        minute bigint, shard int, start_micros bigint, trace_id text, span_id text,
+        service text, duration bigint, http_status int, error boolean, span blob,
+        PRIMARY KEY ((minute, shard), start_micros, trace_id, span_id))
+        WITH CLUSTERING ORDER BY (start_micros DESC, trace_id DESC, span_id DESC) AND {twcs}""",
+      "CREATE CUSTOM INDEX IF NOT EXISTS span_index_by_minute_service ON {ks}.span_index_by_minute (service) USING 'StorageAttachedIndex'",
+      "CREATE CUSTOM INDEX IF NOT EXISTS span_index_by_minute_http_status ON {ks}.span_index_by_minute (http_status) USING 'StorageAttachedIndex'",
+      "CREATE CUSTOM INDEX IF NOT EXISTS span_index_by_minute_duration ON {ks}.span_index_by_minute (duration) USING 'StorageAttachedIndex'",
+      "CREATE CUSTOM INDEX IF NOT EXISTS span_index_by_minute_error ON {ks}.span_index_by_minute (error) USING 'StorageAttachedIndex'",
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.span_tokens_by_ten_minutes (
+        ten_minutes bigint, prefix text, shard int, word text, start_micros bigint, trace_id text, span_id text,
+        PRIMARY KEY ((ten_minutes, prefix, shard), word, start_micros, trace_id, span_id)) WITH {twcs}""");
 
   private Schema() {}
 

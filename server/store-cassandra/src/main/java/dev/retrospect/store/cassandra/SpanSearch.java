@@ -12,6 +12,7 @@ import dev.retrospect.core.SpanQuery;
 import dev.retrospect.core.StatusFilter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,21 +23,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * Span search over {@code span_index} (hour × shard partitions in time order, SAI on service,
- * status, error and duration) and {@code span_tokens} (words by day and prefix). A text query
- * first looks up its longest word in the token table; when that word is so common that a token
- * partition holds more than {@link #TOKEN_PARTITION_LIMIT} matches, reading the time index in
- * order and checking each span is cheaper, and that is what happens. Every span found is checked
- * against the whole query in memory, so the indexes only narrow what is read.
+ * Span search over the time index (hour or minute × shard partitions in time order, SAI on
+ * service, status, error and duration) and the text index (words by day or ten minutes, and
+ * prefix), each bucket of either layout that holds data ({@link TimeBucket}). A text
+ * query first looks up its longest word in the text index; when that word is so common that a
+ * token partition holds more than {@link #TOKEN_PARTITION_LIMIT} matches, reading the time index
+ * in order and checking each span is cheaper, and that is what happens. Every span found is
+ * checked against the whole query in memory, so the indexes only narrow what is read.
  */
 final class SpanSearch {
   static final int TOKEN_PARTITION_LIMIT = 5_000;
+  /**
+   * A search sorted by duration needs every candidate of its time range at once: beyond this many
+   * word rows, scanning the time index with the SAI filters is cheaper than fetching their traces.
+   */
+  static final int TOKEN_CANDIDATE_LIMIT = 20_000;
   /** Reads sent at once by one search. */
   private static final int PARALLEL_READS = 64;
 
   private final CassandraStorage store;
   private final CqlSession session;
-  private final PreparedStatement selectTokens;
+  private final Map<TimeBucket.Table, PreparedStatement> selectTokens = new EnumMap<>(TimeBucket.Table.class);
   private final PreparedStatement selectSpan;
   private final PreparedStatement selectTrace;
   private final Map<String, PreparedStatement> scans = new ConcurrentHashMap<>();
@@ -44,8 +51,11 @@ final class SpanSearch {
   SpanSearch(CassandraStorage store) {
     this.store = store;
     this.session = store.session();
-    this.selectTokens = store.prepare("SELECT start_micros, trace_id, span_id FROM {ks}.span_tokens"
-        + " WHERE day = ? AND prefix = ? AND shard = ? AND word >= ? AND word < ? LIMIT " + (TOKEN_PARTITION_LIMIT + 1));
+    for (TimeBucket.Table words : TimeBucket.WORD_TABLES) {
+      selectTokens.put(words, store.prepare("SELECT start_micros, trace_id, span_id FROM {ks}." + words.name
+          + " WHERE " + words.column + " = ? AND prefix = ? AND shard = ? AND word >= ? AND word < ? LIMIT "
+          + (TOKEN_PARTITION_LIMIT + 1)));
+    }
     this.selectSpan = store.prepare("SELECT span FROM {ks}.spans WHERE trace_id = ? AND span_id = ?");
     this.selectTrace = store.prepare("SELECT span FROM {ks}.spans WHERE trace_id = ?");
   }
@@ -82,19 +92,17 @@ final class SpanSearch {
         && (words == null || SearchText.matches(words, span))
         && order.after(cursor, span);
 
-    List<Long> hours = new ArrayList<>();
-    for (long hour : store.buckets(Buckets.SPAN_HOURS)) {
-      if (hour >= Buckets.hour(from) && hour <= Buckets.hour(to)) hours.add(hour);
-    }
-    if (order.byTime() && !order.descending()) java.util.Collections.reverse(hours);
+    List<TimeBucket> buckets = store.spanBuckets(from, to);
+    buckets.sort(TimeBucket.readOrder(!order.byTime() || order.descending()));
 
     int wanted = query.limit() + 1;
     TokenIndex.Lookup lookup = words == null ? null : TokenIndex.lookup(words);
-    List<Span> found = lookup == null ? null : byToken(lookup, hours, bounds, order, matches, wanted);
+    List<Span> found = lookup == null ? null
+        : byToken(lookup, store.wordBuckets(from, to, buckets), bounds, order, matches, wanted);
     if (found == null) {
       found = order.byTime()
-          ? scanInTimeOrder(query, hours, bounds, order, matches, wanted)
-          : scanAll(query, hours, bounds, order, matches, wanted);
+          ? scanInTimeOrder(query, buckets, bounds, order, matches, wanted)
+          : scanAll(query, buckets, bounds, order, matches, wanted);
     }
     List<Span> page = found.size() > query.limit() ? found.subList(0, query.limit()) : found;
     String next = found.size() > query.limit() ? order.encode(order.key(page.get(page.size() - 1))) : null;
@@ -116,14 +124,43 @@ final class SpanSearch {
     }
   }
 
-  /** Candidates from the token table; null when the word is too common for the table to help. */
-  private List<Span> byToken(TokenIndex.Lookup lookup, List<Long> hours, Bounds bounds, SpanOrder order,
+  /**
+   * Spans found through the text index; null when the word is too common for the index to help.
+   * Time orders read the word buckets in result order, a few at first and more while the page is
+   * not full, and stop once no unread bucket can hold a span that comes before the page's last.
+   */
+  private List<Span> byToken(TokenIndex.Lookup lookup, List<TimeBucket> wordBuckets, Bounds bounds, SpanOrder order,
       Predicate<Span> matches, int wanted) {
-    List<Long> days = hours.stream().map(h -> Math.floorDiv(h, 24L)).distinct().toList();
+    boolean descending = !order.byTime() || order.descending();
+    List<TimeBucket> buckets = wordBuckets.stream().sorted(TimeBucket.readOrder(descending)).toList();
+    if (!order.byTime()) {
+      List<Candidate> candidates = candidates(lookup, buckets, bounds);
+      if (candidates == null || candidates.size() > TOKEN_CANDIDATE_LIMIT) return null;
+      List<Span> all = fetch(candidates, matches);
+      all.sort(order.spans());
+      return all.size() > wanted ? all.subList(0, wanted) : all;
+    }
+    List<Span> found = new ArrayList<>();
+    int window = 1;
+    for (int next = 0; next < buckets.size(); ) {
+      if (found.size() >= wanted && !buckets.get(next).mayPrecede(descending, found.get(wanted - 1).startMicros())) break;
+      List<TimeBucket> read = buckets.subList(next, Math.min(buckets.size(), next + window));
+      next += read.size();
+      window = Math.min(2 * window, PARALLEL_READS / Buckets.TOKEN_SHARDS);
+      List<Candidate> candidates = candidates(lookup, read, bounds);
+      if (candidates == null) return null;
+      found = fetchInOrder(candidates, order, matches, wanted, found);
+    }
+    return found.size() > wanted ? found.subList(0, wanted) : found;
+  }
+
+  /** The word rows of the buckets that can point at spans within the bounds; null if a partition has too many. */
+  private List<Candidate> candidates(TokenIndex.Lookup lookup, List<TimeBucket> buckets, Bounds bounds) {
     List<BoundStatement> reads = new ArrayList<>();
-    for (long day : days) {
-      for (int shard = 0; shard < Buckets.TOKEN_SHARDS; shard++) {
-        reads.add(selectTokens.bind(day, lookup.partitionPrefix(), shard, lookup.prefix(), lookup.upperBound()));
+    for (TimeBucket bucket : buckets) {
+      for (int shard = 0; shard < bucket.table().shards; shard++) {
+        reads.add(selectTokens.get(bucket.table()).bind(bucket.number(), lookup.partitionPrefix(), shard,
+            lookup.prefix(), lookup.upperBound()));
       }
     }
     Map<String, Candidate> refs = new LinkedHashMap<>();
@@ -140,18 +177,19 @@ final class SpanSearch {
         refs.merge(trace + ":" + span, candidate, Candidate::widen);
       }
     }
-    List<Candidate> candidates = new ArrayList<>(refs.values());
-    if (!order.byTime()) {
-      List<Span> all = fetch(candidates, matches);
-      all.sort(order.spans());
-      return all.size() > wanted ? all.subList(0, wanted) : all;
-    }
-    // Fetch in result order of the earliest place each candidate's spans could take, and stop once
-    // the page is full and no unread candidate can hold a span that comes before its last span.
+    return new ArrayList<>(refs.values());
+  }
+
+  /**
+   * Adds the matching spans of the candidates to those found, in result order: fetched in the
+   * order of the earliest place each candidate's spans could take, stopping once the page is full
+   * and no unread candidate can hold a span that comes before its last span.
+   */
+  private List<Span> fetchInOrder(List<Candidate> candidates, SpanOrder order, Predicate<Span> matches, int wanted,
+      List<Span> found) {
     candidates.sort(order.descending()
         ? Comparator.comparingLong(Candidate::high).reversed()
         : Comparator.comparingLong(Candidate::low));
-    List<Span> found = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i += PARALLEL_READS) {
       if (found.size() >= wanted) {
         long last = found.get(wanted - 1).startMicros();
@@ -162,7 +200,7 @@ final class SpanSearch {
       found = distinct(found);
       found.sort(order.spans());
     }
-    return found.size() > wanted ? found.subList(0, wanted) : found;
+    return found;
   }
 
   /** The spans the candidates point at that match the query. */
@@ -188,45 +226,71 @@ final class SpanSearch {
     return new ArrayList<>(byId.values());
   }
 
-  /** Hour by hour in result order; within an hour the shards are merged, each already in order. */
-  private List<Span> scanInTimeOrder(SpanQuery query, List<Long> hours, Bounds bounds, SpanOrder order,
+  /**
+   * The shards of every bucket merged in result order, each already in order. A bucket is opened
+   * (its shards read) only once it may hold the next span: the first alone, then twice as many at
+   * once each time more are needed (sparse data), up to {@link #PARALLEL_READS} reads.
+   */
+  private List<Span> scanInTimeOrder(SpanQuery query, List<TimeBucket> buckets, Bounds bounds, SpanOrder order,
       Predicate<Span> matches, int wanted) {
+    Comparator<Span> spans = order.spans();
+    PriorityQueue<ShardStream> heads = new PriorityQueue<>((a, b) -> spans.compare(a.peek(), b.peek()));
     List<Span> found = new ArrayList<>();
-    for (long hour : hours) {
-      PriorityQueue<ShardStream> heads = new PriorityQueue<>((a, b) -> order.spans().compare(a.peek(), b.peek()));
-      List<CompletableFuture<AsyncResultSet>> pages = new ArrayList<>();
-      for (int shard = 0; shard < Buckets.SPAN_SHARDS; shard++) {
-        pages.add(session.executeAsync(scan(query, hour, shard, bounds, order).setPageSize(Math.max(100, wanted)))
-            .toCompletableFuture());
+    int next = 0;
+    int window = 1;
+    Span previous = null;
+    while (true) {
+      while (next < buckets.size()
+          && (heads.isEmpty() || buckets.get(next).mayPrecede(order.descending(), heads.peek().peek().startMicros()))) {
+        List<TimeBucket> opened = buckets.subList(next, Math.min(buckets.size(), next + window));
+        next += opened.size();
+        window = Math.min(2 * window, PARALLEL_READS / Buckets.SPAN_SHARDS);
+        heads.addAll(open(query, opened, bounds, order, wanted));
       }
-      for (CompletableFuture<AsyncResultSet> page : pages) {
-        ShardStream stream = new ShardStream(page.join());
-        if (stream.peek() != null) heads.add(stream);
-      }
-      while (!heads.isEmpty()) {
-        ShardStream head = heads.poll();
-        Span span = head.next();
-        if (matches.test(span)) {
-          found.add(span);
-          if (found.size() == wanted) return found;
-        }
-        if (head.peek() != null) heads.add(head);
+      ShardStream head = heads.poll();
+      if (head == null) return found;
+      Span span = head.next();
+      if (head.peek() != null) heads.add(head);
+      // A span written again (a retry) after its hour passed the coarse limit, or before and after
+      // an upgrade, is in both layouts' tables: its two rows come one after the other.
+      boolean repeated = previous != null && previous.traceId().equals(span.traceId())
+          && previous.spanId().equals(span.spanId());
+      previous = span;
+      if (!repeated && matches.test(span)) {
+        found.add(span);
+        if (found.size() == wanted) return found;
       }
     }
-    return found;
+  }
+
+  /** The non-empty shards of the buckets, their first pages read in parallel. */
+  private List<ShardStream> open(SpanQuery query, List<TimeBucket> buckets, Bounds bounds, SpanOrder order, int wanted) {
+    List<CompletableFuture<AsyncResultSet>> pages = new ArrayList<>();
+    for (TimeBucket bucket : buckets) {
+      for (int shard = 0; shard < bucket.table().shards; shard++) {
+        pages.add(session.executeAsync(scan(query, bucket, shard, bounds, order).setPageSize(Math.max(100, wanted)))
+            .toCompletableFuture());
+      }
+    }
+    List<ShardStream> streams = new ArrayList<>();
+    for (CompletableFuture<AsyncResultSet> page : pages) {
+      ShardStream stream = new ShardStream(page.join());
+      if (stream.peek() != null) streams.add(stream);
+    }
+    return streams;
   }
 
   /** Duration orders need every candidate of the time range; SAI narrows what each shard returns. */
-  private List<Span> scanAll(SpanQuery query, List<Long> hours, Bounds bounds, SpanOrder order,
+  private List<Span> scanAll(SpanQuery query, List<TimeBucket> buckets, Bounds bounds, SpanOrder order,
       Predicate<Span> matches, int wanted) {
     List<BoundStatement> reads = new ArrayList<>();
-    BoundStatement global =
-        query.fromMicros() == null && query.toMicros() == null ? globalIndexScan(query, bounds) : null;
-    if (global != null) {
-      reads.add(global);
+    if (query.fromMicros() == null && query.toMicros() == null && hasIndexedFilter(query, bounds)) {
+      for (TimeBucket.Table table : TimeBucket.SPAN_TABLES) {
+        reads.add(globalIndexScan(query, bounds, table));
+      }
     } else {
-      for (long hour : hours) {
-        for (int shard = 0; shard < Buckets.SPAN_SHARDS; shard++) reads.add(scan(query, hour, shard, bounds, order));
+      for (TimeBucket bucket : buckets) {
+        for (int shard = 0; shard < bucket.table().shards; shard++) reads.add(scan(query, bucket, shard, bounds, order));
       }
     }
     List<Span> all = new ArrayList<>();
@@ -236,19 +300,21 @@ final class SpanSearch {
         if (matches.test(span)) all.add(span);
       }
     }
+    all = distinct(all);
     all.sort(order.spans());
     return all.size() > wanted ? new ArrayList<>(all.subList(0, wanted)) : all;
   }
 
   /**
-   * One shard of one hour, in the order's direction, with the query's filters as SAI restrictions.
-   * Cassandra 5.0 cannot reverse the order of an index query, so oldest-first reads the partition
-   * backwards without them and the filters are applied in memory.
+   * One shard of one bucket, in the order's direction, with the query's filters as SAI
+   * restrictions. Cassandra 5.0 cannot reverse the order of an index query, so oldest-first reads
+   * the partition backwards without them and the filters are applied in memory.
    */
-  private BoundStatement scan(SpanQuery query, long hour, int shard, Bounds bounds, SpanOrder order) {
-    StringBuilder cql = new StringBuilder("SELECT span FROM {ks}.span_index WHERE hour = ? AND shard = ?"
-        + " AND start_micros >= ? AND start_micros <= ?");
-    List<Object> values = new ArrayList<>(List.of(hour, shard, bounds.fromMicros(), bounds.toMicros()));
+  private BoundStatement scan(SpanQuery query, TimeBucket bucket, int shard, Bounds bounds, SpanOrder order) {
+    TimeBucket.Table table = bucket.table();
+    StringBuilder cql = new StringBuilder("SELECT span FROM {ks}." + table.name + " WHERE " + table.column
+        + " = ? AND shard = ? AND start_micros >= ? AND start_micros <= ?");
+    List<Object> values = new ArrayList<>(List.of(bucket.number(), shard, bounds.fromMicros(), bounds.toMicros()));
     if (order.byTime() && !order.descending()) {
       cql.append(" ORDER BY start_micros ASC");
     } else {
@@ -259,16 +325,20 @@ final class SpanSearch {
 
   /**
    * Without a time range, a duration-ordered search with a filter asks the SAI indexes across the
-   * whole table at once instead of every hour's shards one by one; null when the query has no
-   * indexed filter (that would read the whole table, which the hour-by-hour scan does as well).
+   * whole table at once instead of every bucket's shards one by one. Without an indexed filter
+   * that would read the whole table, which the bucket-by-bucket scan does as well.
    */
-  private BoundStatement globalIndexScan(SpanQuery query, Bounds bounds) {
+  private static boolean hasIndexedFilter(SpanQuery query, Bounds bounds) {
+    return query.service() != null || query.status() != null || bounds.minDuration() != Long.MIN_VALUE
+        || bounds.maxDuration() != Long.MAX_VALUE;
+  }
+
+  private BoundStatement globalIndexScan(SpanQuery query, Bounds bounds, TimeBucket.Table table) {
     StringBuilder cql = new StringBuilder();
     List<Object> values = new ArrayList<>();
     indexRestrictions(query, bounds, cql, values);
-    if (values.isEmpty() && query.status() == null) return null;
     String where = cql.substring(" AND ".length());
-    return scans.computeIfAbsent("SELECT span FROM {ks}.span_index WHERE " + where, store::prepare)
+    return scans.computeIfAbsent("SELECT span FROM {ks}." + table.name + " WHERE " + where, store::prepare)
         .bind(values.toArray());
   }
 

@@ -11,19 +11,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The whole storage contract against a real Cassandra node; one keyspace serves every test. */
+/**
+ * The whole storage contract against a real Cassandra node; one keyspace serves every test. The
+ * span contracts run again against a store whose hours and days pass the coarse limit after two
+ * spans, so that nearly every bucket they read holds spans in both layouts.
+ */
 @ExtendWith(CassandraNodeExtension.class)
 class CassandraStorageContractTest {
   static CassandraStorage storage;
+  static CassandraStorage mixed;
 
   @BeforeAll
   static void createStore(CassandraNode node) {
     storage = CassandraStorage.create(node.config("contract"));
+    mixed = CassandraStorage.create(node.config("contract_mixed"), new CoarseFirst.Limits(2, 2));
   }
 
   @AfterAll
   static void closeStore() {
     storage.close();
+    mixed.close();
   }
 
   @Nested
@@ -63,6 +70,30 @@ class CassandraStorageContractTest {
     @Override
     protected Storage storage() {
       return storage;
+    }
+  }
+
+  @Nested
+  class SpanStoreInBothLayouts extends SpanStoreContract {
+    @Override
+    protected Storage storage() {
+      return mixed;
+    }
+  }
+
+  @Nested
+  class SpanSearchInBothLayouts extends SpanSearchContract {
+    @Override
+    protected Storage storage() {
+      return mixed;
+    }
+  }
+
+  @Nested
+  class RetentionInBothLayouts extends RetentionContract {
+    @Override
+    protected Storage storage() {
+      return mixed;
     }
   }
 }

@@ -15,6 +15,7 @@ import dev.retrospect.core.SpanQuery;
 import dev.retrospect.core.SpanSort;
 import dev.retrospect.core.StorageOverloadedException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,8 @@ class CassandraStorageTest {
     storage.check();
 
     String ks = config.keyspace();
-    for (String table : List.of("spans", "span_index", "span_tokens", "replay_batches", "chapters_by_session")) {
+    for (String table : List.of("spans", "span_index_by_minute", "span_tokens_by_ten_minutes", "span_index",
+        "span_tokens", "replay_batches", "chapters_by_session")) {
       Row row = cql.execute("SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
           ks, table).one();
       assertThat(row).as(table).isNotNull();
@@ -74,6 +76,9 @@ class CassandraStorageTest {
       indexes.add(r.getString("index_name"));
     }
     assertThat(indexes).containsExactlyInAnyOrder(
+        "span_index_by_minute_service", "span_index_by_minute_http_status", "span_index_by_minute_duration",
+        "span_index_by_minute_error",
+        // Version 3's time index, still read until its rows expire.
         "span_index_service", "span_index_http_status", "span_index_duration", "span_index_error");
     assertThat(cql.execute("SELECT version FROM " + ks + ".schema_version WHERE id = 'retrospect'").one().getInt(0))
         .isEqualTo(Schema.VERSION);
@@ -123,7 +128,7 @@ class CassandraStorageTest {
     assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".spans WHERE trace_id = ?", span.traceId())
         .one().getInt(0)).isBetween(week - 60, week);
     assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".span_index WHERE hour = ? AND shard = ?",
-        Buckets.hour(span.startMicros()), Buckets.spanShard(span.traceId(), span.spanId()))
+        Math.floorDiv(span.startMicros(), Buckets.HOUR_MICROS), Buckets.spanShard(span.traceId(), span.spanId()))
         .one().getInt(0)).isBetween(week - 60, week);
   }
 
@@ -221,8 +226,8 @@ class CassandraStorageTest {
     storage.writeSpans(spans).join();
 
     List<Row> rows = cql.execute("SELECT start_micros, trace_id, span_id FROM " + config.keyspace()
-        + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ? AND word = ?", Buckets.day(start),
-        TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace), word).all();
+        + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ? AND word = ?",
+        Buckets.day(start), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace), word).all();
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).getString("span_id")).isEqualTo(TokenIndex.WHOLE_TRACE);
     assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items())
@@ -262,39 +267,165 @@ class CassandraStorageTest {
     }
   }
 
+  /** Limits at which every span and word goes to the fine layouts. */
+  private static final CoarseFirst.Limits FINE_ONLY = new CoarseFirst.Limits(0, 0);
+
   @Test
-  void spansAVersion2ServerIndexedOneRowPerSpanAreStillFoundByText() {
-    String word = TestData.word("legacy");
-    Span span = TestData.checkout(TestData.traceId(), TestData.service("legacy"), TestData.windowStart(),
-        word + "@example.com");
-    storage.writeSpans(List.of(span)).join();
-    // Rewrite the span's word rows as schema version 2 did: one row per span, on the span's shard.
-    String ks = config.keyspace();
-    long day = Buckets.day(span.startMicros());
-    for (String w : TokenIndex.words(span)) {
-      String prefix = TokenIndex.partitionPrefix(w);
-      cql.execute("DELETE FROM " + ks + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ? AND word = ?"
-          + " AND start_micros = ? AND trace_id = ? AND span_id = ?", day, prefix, Buckets.tokenShard(span.traceId()),
-          w, Buckets.traceWordBucket(span.startMicros()), span.traceId(), TokenIndex.WHOLE_TRACE);
-      cql.execute("INSERT INTO " + ks + ".span_tokens (day, prefix, shard, word, start_micros, trace_id, span_id)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?)", day, prefix, Buckets.spanTokenShard(span.traceId(), span.spanId()), w,
-          span.startMicros(), span.traceId(), span.spanId());
+  void pagesFollowTheTimeOrderAcrossManySparseMinutesAndTenMinuteBuckets() {
+    String service = TestData.service("sparse");
+    String word = TestData.word("sparse");
+    long t = TestData.windowStart();
+    List<Span> spans = new ArrayList<>();
+    // One span every 7 minutes for about two hours, two more on the same microsecond as one of
+    // them (ties ordered by ids), and one on the last microsecond of a minute.
+    for (int i = 0; i < 18; i++) {
+      spans.add(TestData.checkout(TestData.traceId(), service, t + i * 7 * Buckets.MINUTE_MICROS, word + "@example.com"));
+    }
+    for (int i = 0; i < 2; i++) {
+      spans.add(TestData.checkout(TestData.traceId(), service, t + 21 * Buckets.MINUTE_MICROS, word + "@example.com"));
+    }
+    long lastOfAMinute = (Math.floorDiv(t, Buckets.MINUTE_MICROS) + 50) * Buckets.MINUTE_MICROS - 1;
+    spans.add(TestData.checkout(TestData.traceId(), service, lastOfAMinute, word + "@example.com"));
+    try (CassandraStorage fine = CassandraStorage.create(config, FINE_ONLY)) {
+      fine.writeSpans(spans).join();
     }
 
-    assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(span);
+    for (SpanSort sort : List.of(SpanSort.NEWEST, SpanSort.OLDEST)) {
+      List<Span> expected = new ArrayList<>(spans);
+      expected.sort(new SpanOrder(sort).spans());
+      for (SpanQuery query : List.of(SpanQuery.all().withService(service), SpanQuery.all().withText(word))) {
+        List<Span> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+          Page<Span> page = storage.searchSpans(query.withSort(sort).withLimit(4).withCursor(cursor));
+          paged.addAll(page.items());
+          cursor = page.nextCursor();
+        } while (cursor != null);
+        assertThat(paged).as(sort + " " + (query.text() == null ? "by service" : "by text"))
+            .containsExactlyElementsOf(expected);
+      }
+    }
   }
 
   @Test
-  void aVersion2KeyspaceIsMigratedAtStartAndAnOperatorManagedOneIsRefused() {
+  void spansAVersion3ServerStoredAreFoundAndPurgedAfterTheUpgrade() {
+    // Before 2001, where only purge tests put data (see TestData), and before the days the other
+    // purge test uses, so that neither purge removes the other's spans; noon, so that one hour and
+    // one day hold every span.
+    long noon = TestData.EPOCH_2001_MICROS - ThreadLocalRandom.current().nextLong(1_000, 2_000) * Buckets.DAY_MICROS
+        + 12 * Buckets.HOUR_MICROS;
+    String service = TestData.service("upgrade");
+    String word = TestData.word("upgrade");
+    long minute = Buckets.MINUTE_MICROS;
+    Span perTrace = TestData.checkout(TestData.traceId(), service, noon + 10 * minute, word + "@example.com");
+    Span perSpan = TestData.checkout(TestData.traceId(), service, noon + 20 * minute, word + "@example.com");
     String ks = config.keyspace();
-    cql.execute("UPDATE " + ks + ".schema_version SET version = 2 WHERE id = 'retrospect'");
+    cql.execute("UPDATE " + ks + ".schema_version SET version = 3 WHERE id = 'retrospect'");
+    writeAsVersion3(perTrace, false);
+    // A span stored by version 2 (one word row per span) and kept through the upgrade to version 3.
+    writeAsVersion3(perSpan, true);
 
-    assertThatThrownBy(() -> CassandraStorage.create(config.withManageSchema(false)))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("has schema version 2 but this server needs " + Schema.VERSION);
-    CassandraStorage.create(config).close();
-    assertThat(cql.execute("SELECT version FROM " + ks + ".schema_version WHERE id = 'retrospect'").one().getInt(0))
-        .isEqualTo(Schema.VERSION);
+    // The new span goes to the fine layouts, so that both layouts' buckets of the hour are merged.
+    try (CassandraStorage upgraded = CassandraStorage.create(config, FINE_ONLY)) {
+      Span after = TestData.checkout(TestData.traceId(), service, noon + 30 * minute, word + "@example.com");
+      upgraded.writeSpans(List.of(after)).join();
+
+      assertThat(upgraded.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(after, perSpan, perTrace);
+      assertThat(upgraded.searchSpans(SpanQuery.all().withText(word).withSort(SpanSort.OLDEST)).items())
+          .containsExactly(perTrace, perSpan, after);
+      List<Span> paged = new ArrayList<>();
+      String cursor = null;
+      do {
+        Page<Span> page = upgraded.searchSpans(SpanQuery.all().withService(service).withLimit(1).withCursor(cursor));
+        paged.addAll(page.items());
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      assertThat(paged).containsExactly(after, perSpan, perTrace);
+      assertThat(upgraded.searchSpans(SpanQuery.all().withService(service).withSort(SpanSort.LONGEST)).items())
+          .containsExactlyInAnyOrder(after, perSpan, perTrace);
+
+      assertThat(upgraded.purgeBefore(noon + 25 * minute)).isEqualTo(2);
+
+      assertThat(upgraded.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(after);
+      assertThat(upgraded.searchSpans(SpanQuery.all().withService(service)).items()).containsExactly(after);
+      assertThat(upgraded.trace(perTrace.traceId())).isEmpty();
+      assertThat(upgraded.trace(perSpan.traceId())).isEmpty();
+      long hour = Math.floorDiv(noon, Buckets.HOUR_MICROS);
+      long day = Buckets.day(noon);
+      int rows = 0;
+      for (int shard = 0; shard < Buckets.SPAN_SHARDS; shard++) {
+        rows += cql.execute("SELECT span_id FROM " + ks + ".span_index WHERE hour = ? AND shard = ?", hour, shard)
+            .all().size();
+      }
+      assertThat(rows).as("version 3 time index rows left").isZero();
+      for (int shard = 0; shard < Buckets.TOKEN_SHARDS; shard++) {
+        assertThat(cql.execute("SELECT span_id FROM " + ks + ".span_tokens WHERE day = ? AND prefix = ? AND shard = ?"
+            + " AND word = ?", day, TokenIndex.partitionPrefix(word), shard, word).all()).as("version 3 word rows").isEmpty();
+      }
+      assertThat(cql.execute("SELECT bucket FROM " + ks + ".buckets WHERE kind = 'span_hour' AND bucket = ?", hour).one())
+          .as("the hour still holds spans after the cut").isNotNull();
+
+      upgraded.purgeBefore(noon + Buckets.HOUR_MICROS);
+
+      assertThat(upgraded.searchSpans(SpanQuery.all().withText(word)).items()).isEmpty();
+      assertThat(cql.execute("SELECT bucket FROM " + ks + ".buckets WHERE kind = 'span_hour' AND bucket = ?", hour).one())
+          .as("an emptied hour is no longer visited").isNull();
+    }
+  }
+
+  /**
+   * Stores the span with CQL as a version 3 server did: in the time index by hour, its words in
+   * the text index by day (one row per trace and second, or per span as version 2 wrote them), and
+   * its hour in {@code buckets}.
+   */
+  private static void writeAsVersion3(Span span, boolean wordRowPerSpan) {
+    String ks = config.keyspace();
+    String trace = span.traceId();
+    long start = span.startMicros();
+    ByteBuffer blob = BinaryCodec.encode(span);
+    long hour = Math.floorDiv(start, Buckets.HOUR_MICROS);
+    cql.execute("INSERT INTO " + ks + ".spans (trace_id, span_id, start_micros, span) VALUES (?, ?, ?, ?)",
+        trace, span.spanId(), start, blob);
+    cql.execute("INSERT INTO " + ks + ".span_index (hour, shard, start_micros, trace_id, span_id, service, duration,"
+        + " http_status, error, span) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hour,
+        Buckets.spanShard(trace, span.spanId()), start, trace, span.spanId(), span.service(), span.durationMicros(),
+        span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob);
+    cql.execute("INSERT INTO " + ks + ".buckets (kind, bucket) VALUES ('span_hour', ?)", hour);
+    for (String w : TokenIndex.words(span)) {
+      cql.execute("INSERT INTO " + ks + ".span_tokens (day, prefix, shard, word, start_micros, trace_id, span_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)", Buckets.day(start), TokenIndex.partitionPrefix(w),
+          wordRowPerSpan ? Buckets.spanTokenShard(trace, span.spanId()) : Buckets.tokenShard(trace), w,
+          wordRowPerSpan ? start : Buckets.traceWordBucket(start), trace,
+          wordRowPerSpan ? span.spanId() : TokenIndex.WHOLE_TRACE);
+    }
+  }
+
+  @Test
+  void olderKeyspacesAreMigratedAtStartAndAnOperatorManagedOneIsRefused() {
+    String ks = config.keyspace();
+    for (int older = 2; older < Schema.VERSION; older++) {
+      cql.execute("UPDATE " + ks + ".schema_version SET version = ? WHERE id = 'retrospect'", older);
+
+      assertThatThrownBy(() -> CassandraStorage.create(config.withManageSchema(false)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("has schema version " + older + " but this server needs " + Schema.VERSION);
+      CassandraStorage.create(config).close();
+      assertThat(cql.execute("SELECT version FROM " + ks + ".schema_version WHERE id = 'retrospect'").one().getInt(0))
+          .isEqualTo(Schema.VERSION);
+    }
+  }
+
+  @Test
+  void aKeyspaceANewerServerHasWrittenToIsRefused() {
+    String ks = config.keyspace();
+    cql.execute("UPDATE " + ks + ".schema_version SET version = ? WHERE id = 'retrospect'", Schema.VERSION + 1);
+    try {
+      assertThatThrownBy(() -> CassandraStorage.create(config))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("has schema version " + (Schema.VERSION + 1) + ", newer than this server's");
+    } finally {
+      cql.execute("UPDATE " + ks + ".schema_version SET version = ? WHERE id = 'retrospect'", Schema.VERSION);
+    }
   }
 
   @Test
@@ -316,10 +447,210 @@ class CassandraStorageTest {
 
     assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items()).containsExactly(sameSecondAfter);
     String ks = config.keyspace();
-    List<Long> rowStarts = cql.execute("SELECT start_micros FROM " + ks + ".span_tokens WHERE day = ? AND prefix = ?"
-        + " AND shard = ? AND word = ?", Buckets.day(second), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace),
+    List<Long> rowStarts = cql.execute("SELECT start_micros FROM " + ks + ".span_tokens"
+        + " WHERE day = ? AND prefix = ? AND shard = ? AND word = ?",
+        Buckets.day(second), TokenIndex.partitionPrefix(word), Buckets.tokenShard(trace),
         word).all().stream().map(r -> r.getLong(0)).toList();
     assertThat(rowStarts).as("the earlier second's row is deleted, the cut's second keeps its row")
         .containsExactly(second);
+  }
+
+  @Test
+  void atALowRateSpansAndWordsGoToTheHourAndDayTablesAndAreFoundAndPurged() {
+    // Before the days the other purge tests use (see TestData), so that no purge removes another
+    // test's spans; from 11:00, so that one day holds every span.
+    long t = dayBefore2001(2_000, 3_000) + 11 * Buckets.HOUR_MICROS;
+    String service = TestData.service("low");
+    String word = TestData.word("low");
+    // One span every ten minutes for three hours.
+    List<Span> spans = spaced(service, word, t, 10 * Buckets.MINUTE_MICROS, 18);
+    storage.writeSpans(spans.subList(0, 9)).join();
+    storage.writeSpans(spans.subList(9, 18)).join();
+
+    List<String> hourRows = new ArrayList<>();
+    for (int h = 0; h < 3; h++) {
+      TimeBucket hour = TimeBucket.Table.SPANS_BY_HOUR.of(t + h * Buckets.HOUR_MICROS);
+      hourRows.addAll(spanRows(hour));
+      assertThat(marked(hour)).as("hour " + h + " marked").isTrue();
+    }
+    assertThat(hourRows).containsExactlyInAnyOrderElementsOf(ids(spans));
+    TimeBucket day = TimeBucket.Table.WORDS_BY_DAY.of(t);
+    assertThat(wordRows(day, word)).containsExactlyInAnyOrderElementsOf(spans.stream().map(Span::traceId).toList());
+    assertThat(marked(day)).isTrue();
+    for (Span span : spans) {
+      TimeBucket minute = TimeBucket.Table.SPANS_BY_MINUTE.of(span.startMicros());
+      TimeBucket tenMinutes = TimeBucket.Table.WORDS_BY_TEN_MINUTES.of(span.startMicros());
+      assertThat(spanRows(minute)).as("fine time index").isEmpty();
+      assertThat(wordRows(tenMinutes, word)).as("fine text index").isEmpty();
+      assertThat(marked(minute) || marked(tenMinutes)).as("fine markers").isFalse();
+      assertThat(storage.trace(span.traceId())).containsExactly(span);
+    }
+    assertFoundOnceInEveryOrder(storage, spans, service, word);
+
+    assertThat(storage.purgeBefore(t + 3 * Buckets.HOUR_MICROS)).isEqualTo(spans.size());
+
+    assertThat(storage.searchSpans(SpanQuery.all().withService(service)).items()).isEmpty();
+    assertThat(storage.searchSpans(SpanQuery.all().withText(word)).items()).isEmpty();
+    assertThat(storage.trace(spans.get(0).traceId())).isEmpty();
+    assertThat(wordRows(day, word)).isEmpty();
+    for (int h = 0; h < 3; h++) {
+      TimeBucket hour = TimeBucket.Table.SPANS_BY_HOUR.of(t + h * Buckets.HOUR_MICROS);
+      assertThat(spanRows(hour)).isEmpty();
+      assertThat(marked(hour)).as("an emptied hour is no longer visited").isFalse();
+    }
+  }
+
+  @Test
+  void anHourAndADayPastTheLimitKeepTheirFirstSpansCoarseAndTheRestFineAndFindEachOnceUntilPurged() {
+    // Before the other purge tests' days (see TestData); noon, so that one hour holds every span.
+    long noon = dayBefore2001(3_000, 4_000) + 12 * Buckets.HOUR_MICROS;
+    String service = TestData.service("limit");
+    String word = TestData.word("limit");
+    // Every 150 s for an hour: 24 minutes, 6 ten-minute buckets.
+    List<Span> spans = spaced(service, word, noon, 150_000_000L, 24);
+    // Written one at a time in another order than their starts, so that the coarse spans lie
+    // between fine ones; the first written again at the end, as a retry would.
+    List<Span> written = new ArrayList<>(spans);
+    java.util.Collections.shuffle(written, new java.util.Random(7));
+    try (CassandraStorage limited = CassandraStorage.create(config, new CoarseFirst.Limits(6, 4))) {
+      for (Span span : written) limited.writeSpans(List.of(span)).join();
+      limited.writeSpans(List.of(written.get(0))).join();
+
+      TimeBucket hour = TimeBucket.Table.SPANS_BY_HOUR.of(noon);
+      TimeBucket day = TimeBucket.Table.WORDS_BY_DAY.of(noon);
+      assertThat(spanRows(hour)).containsExactlyInAnyOrderElementsOf(ids(written.subList(0, 6)));
+      assertThat(wordRows(day, word)).containsExactlyInAnyOrderElementsOf(
+          written.subList(0, 4).stream().map(Span::traceId).toList());
+      List<Span> fine = new ArrayList<>(written.subList(6, written.size()));
+      fine.add(written.get(0));
+      List<Span> fineWords = new ArrayList<>(written.subList(4, written.size()));
+      fineWords.add(written.get(0));
+      List<String> minuteRows = new ArrayList<>();
+      List<String> tenMinuteRows = new ArrayList<>();
+      for (TimeBucket minute : buckets(spans, TimeBucket.Table.SPANS_BY_MINUTE)) {
+        minuteRows.addAll(spanRows(minute));
+        assertThat(marked(minute)).as("marked if it holds a fine span")
+            .isEqualTo(buckets(fine, TimeBucket.Table.SPANS_BY_MINUTE).contains(minute));
+      }
+      for (TimeBucket tenMinutes : buckets(spans, TimeBucket.Table.WORDS_BY_TEN_MINUTES)) {
+        tenMinuteRows.addAll(wordRows(tenMinutes, word));
+        assertThat(marked(tenMinutes)).isEqualTo(buckets(fineWords, TimeBucket.Table.WORDS_BY_TEN_MINUTES)
+            .contains(tenMinutes));
+      }
+      assertThat(minuteRows).as("the rest, and the retry").containsExactlyInAnyOrderElementsOf(ids(fine));
+      assertThat(tenMinuteRows).containsExactlyInAnyOrderElementsOf(fineWords.stream().map(Span::traceId).toList());
+      assertThat(marked(hour) && marked(day)).isTrue();
+      for (Span span : spans) assertThat(limited.trace(span.traceId())).containsExactly(span);
+      assertFoundOnceInEveryOrder(limited, spans, service, word);
+
+      long cut = noon + 30 * Buckets.MINUTE_MICROS;
+      List<Span> kept = spans.stream().filter(s -> s.startMicros() >= cut).toList();
+      assertThat(limited.purgeBefore(cut)).as("the retried span counts once").isEqualTo(spans.size() - kept.size());
+
+      assertFoundOnceInEveryOrder(limited, kept, service, word);
+      assertThat(spanRows(hour)).containsExactlyInAnyOrderElementsOf(
+          ids(written.subList(0, 6).stream().filter(s -> s.startMicros() >= cut).toList()));
+
+      limited.purgeBefore(noon + Buckets.DAY_MICROS);
+
+      assertThat(limited.searchSpans(SpanQuery.all().withService(service)).items()).isEmpty();
+      assertThat(limited.searchSpans(SpanQuery.all().withText(word)).items()).isEmpty();
+      assertThat(spanRows(hour)).isEmpty();
+      assertThat(wordRows(day, word)).isEmpty();
+      assertThat(marked(hour) || marked(day)).as("emptied hour and day markers").isFalse();
+      for (TimeBucket minute : buckets(spans, TimeBucket.Table.SPANS_BY_MINUTE)) {
+        assertThat(spanRows(minute)).isEmpty();
+        assertThat(marked(minute)).isFalse();
+      }
+      for (TimeBucket tenMinutes : buckets(spans, TimeBucket.Table.WORDS_BY_TEN_MINUTES)) {
+        assertThat(wordRows(tenMinutes, word)).isEmpty();
+        assertThat(marked(tenMinutes)).isFalse();
+      }
+    }
+  }
+
+  /** The start of a random day between {@code fromDays} and {@code toDays} (exclusive) before 2001. */
+  private static long dayBefore2001(long fromDays, long toDays) {
+    return TestData.EPOCH_2001_MICROS - ThreadLocalRandom.current().nextLong(fromDays, toDays) * Buckets.DAY_MICROS;
+  }
+
+  /**
+   * Spans of the service, each its own trace, {@code step} apart (plus a microsecond each) from
+   * {@code start}, noting the word; their durations (distinct, as 5 and {@code count} must be
+   * coprime) in another order than their starts.
+   */
+  private static List<Span> spaced(String service, String word, long start, long step, int count) {
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      spans.add(TestData.span(service, start + i * step + i)
+          .durationMicros(1_000 + (i * 5 % count) * 100).attribute("note", word + " spaced").build());
+    }
+    return spans;
+  }
+
+  /**
+   * Pages of 5 by service and by text, newest and oldest first, longest and shortest first: each
+   * returns exactly the spans, in order.
+   */
+  private static void assertFoundOnceInEveryOrder(CassandraStorage store, List<Span> spans, String service,
+      String word) {
+    for (SpanSort sort : List.of(SpanSort.NEWEST, SpanSort.OLDEST, SpanSort.LONGEST, SpanSort.SHORTEST)) {
+      List<Span> expected = new ArrayList<>(spans);
+      expected.sort(new SpanOrder(sort).spans());
+      for (SpanQuery query : List.of(SpanQuery.all().withService(service), SpanQuery.all().withText(word))) {
+        assertThat(allPages(store, query.withSort(sort).withLimit(5)))
+            .as(sort + " " + (query.text() == null ? "by service" : "by text")).containsExactlyElementsOf(expected);
+      }
+    }
+  }
+
+  private static List<Span> allPages(CassandraStorage store, SpanQuery query) {
+    List<Span> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      Page<Span> page = store.searchSpans(query.withCursor(cursor));
+      paged.addAll(page.items());
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return paged;
+  }
+
+  private static List<String> ids(List<Span> spans) {
+    return spans.stream().map(s -> s.traceId() + ":" + s.spanId()).toList();
+  }
+
+  /** The distinct buckets of the table that hold the spans' starts. */
+  private static List<TimeBucket> buckets(List<Span> spans, TimeBucket.Table table) {
+    return spans.stream().map(s -> table.of(s.startMicros())).distinct().toList();
+  }
+
+  /** The ids of the time index rows of a bucket, over its shards. */
+  private static List<String> spanRows(TimeBucket bucket) {
+    List<String> ids = new ArrayList<>();
+    for (int shard = 0; shard < bucket.table().shards; shard++) {
+      for (Row r : cql.execute("SELECT trace_id, span_id FROM " + config.keyspace() + "." + bucket.table().name
+          + " WHERE " + bucket.table().column + " = ? AND shard = ?", bucket.number(), shard)) {
+        ids.add(r.getString(0) + ":" + r.getString(1));
+      }
+    }
+    return ids;
+  }
+
+  /** The trace ids of the text index rows of the word in a bucket, over its shards. */
+  private static List<String> wordRows(TimeBucket bucket, String word) {
+    List<String> traces = new ArrayList<>();
+    for (int shard = 0; shard < bucket.table().shards; shard++) {
+      for (Row r : cql.execute("SELECT trace_id FROM " + config.keyspace() + "." + bucket.table().name + " WHERE "
+          + bucket.table().column + " = ? AND prefix = ? AND shard = ? AND word = ?", bucket.number(),
+          TokenIndex.partitionPrefix(word), shard, word)) {
+        traces.add(r.getString(0));
+      }
+    }
+    return traces;
+  }
+
+  private static boolean marked(TimeBucket bucket) {
+    return cql.execute("SELECT bucket FROM " + config.keyspace() + ".buckets WHERE kind = ? AND bucket = ?",
+        bucket.table().marker, bucket.number()).one() != null;
   }
 }

@@ -1,0 +1,55 @@
+package dev.retrospect.store.cassandra;
+
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Chooses, per coarse bucket (an hour of the time index, a day of the text index), between the
+ * coarse layout and the fine one: a bucket's first {@code limit} units (spans, or trace-seconds of
+ * words) written by this process go to the coarse partitions, the rest to the fine ones. At low rates a bucket never reaches the
+ * limit, so searches read few partitions; at high rates the coarse partitions stop growing at the
+ * limit, so none passes the size bound (see RATIONALE.md, "Coarse first"). Counts live in memory
+ * only: a restart or another server puts at most one more limit's worth into a coarse bucket.
+ */
+final class CoarseFirst {
+  /**
+   * Buckets whose counts are kept; beyond, the oldest are forgotten. As hours, 42 days: more than
+   * a usual retention period, so only spans for a bucket older than that (late or with a wrong
+   * clock) start a forgotten count again, which puts at most one more limit's worth into its
+   * coarse partitions.
+   */
+  private static final int TRACKED_BUCKETS = 1_024;
+
+  private final long limit;
+  private final ConcurrentSkipListMap<Long, AtomicLong> written = new ConcurrentSkipListMap<>();
+
+  CoarseFirst(long limit) {
+    if (limit < 0) throw new IllegalArgumentException("limit must not be negative, got " + limit);
+    this.limit = limit;
+  }
+
+  /** Whether one more unit of the bucket goes to the coarse layout; counts it either way. */
+  boolean coarse(long bucket) {
+    AtomicLong count = written.computeIfAbsent(bucket, b -> new AtomicLong());
+    if (written.size() > TRACKED_BUCKETS) written.pollFirstEntry();
+    return count.getAndIncrement() < limit;
+  }
+
+  /**
+   * The limits of both indexes.
+   *
+   * @param spansPerHour spans of one hour (by start) written to the time index by hour
+   * @param traceSecondsPerDay a trace's spans of one second are one unit of the text index (one row
+   *     per word): so many of them per day are written to the text index by day
+   */
+  record Limits(long spansPerHour, long traceSecondsPerDay) {
+    /**
+     * 100,000 spans: 12,500 rows ≈ 11 MB per time index partition (8 shards); 400,000
+     * trace-seconds: about 200,000 rows ≈ 12 MB per text index partition (4 shards, two rows per
+     * trace-second in the fullest prefix, as in the benchmark). Eight writers' worth (servers
+     * writing the same hour, restarts included) stays under ~100 MB; rates up to about 27 spans/s
+     * and 4.6 trace-seconds/s sustained stay coarse (see RATIONALE.md).
+     */
+    static final Limits DEFAULT = new Limits(100_000, 400_000);
+  }
+}
