@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CoarseFirst {
   /**
    * Buckets whose counts are kept; beyond, the oldest are forgotten. As hours, 42 days: more than
-   * a usual retention period, so only spans for a bucket older than that (late or with a wrong
-   * clock) start a forgotten count again, which puts at most one more limit's worth into its
-   * coarse partitions.
+   * a usual retention period. A bucket older than every one kept (spans late by weeks, or from a
+   * wrong clock) is not counted at all and goes to the fine layout, whose partitions are bounded
+   * whatever arrives; counting it would forget it again at once and let it grow its coarse
+   * partition without limit.
    */
   private static final int TRACKED_BUCKETS = 1_024;
 
@@ -30,8 +31,12 @@ final class CoarseFirst {
 
   /** Whether one more unit of the bucket goes to the coarse layout; counts it either way. */
   boolean coarse(long bucket) {
-    AtomicLong count = written.computeIfAbsent(bucket, b -> new AtomicLong());
-    if (written.size() > TRACKED_BUCKETS) written.pollFirstEntry();
+    AtomicLong count = written.get(bucket);
+    if (count == null) {
+      if (written.size() >= TRACKED_BUCKETS && bucket < written.firstKey()) return false;
+      count = written.computeIfAbsent(bucket, b -> new AtomicLong());
+      if (written.size() > TRACKED_BUCKETS) written.pollFirstEntry();
+    }
     return count.getAndIncrement() < limit;
   }
 
