@@ -19,51 +19,55 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The stored form of spans and chapters: a compact binary encoding, one blob per row, so a span is
  * read whole in one cell and its attributes keep their original types. The first byte is the
- * format version, so that a later format can still read rows written by this one until they expire.
+ * format version, so that a later format can still read rows written by an earlier one until they
+ * expire. Format 1 holds a span whole; format 2 names its resource attributes by their {@link
+ * ResourceKey} (stored once in the {@code resources} table, see {@link Resources}) instead, right
+ * after the format byte, so that a reader finds the keys of a page without decoding its spans.
+ * Chapters and resource attributes are stored in format 1.
  */
 final class BinaryCodec {
-  private static final byte FORMAT = 1;
+  private static final byte WHOLE = 1;
+  private static final byte RESOURCE_KEY = 2;
 
   private BinaryCodec() {}
 
+  /** The span with its resource attributes inline (format 1): for spans without any. */
   static ByteBuffer encode(Span span) {
-    return write(out -> {
-      string(out, span.traceId());
-      string(out, span.spanId());
-      nullable(out, span.parentSpanId());
-      string(out, span.service());
-      string(out, span.name());
-      out.writeByte(span.kind().ordinal());
-      out.writeLong(span.startMicros());
-      out.writeLong(span.durationMicros());
-      out.writeByte(span.statusCode().ordinal());
-      string(out, span.statusMessage());
-      out.writeInt(span.httpStatus() == null ? -1 : span.httpStatus());
+    return write(WHOLE, out -> {
+      spanUntilResource(out, span);
       attributes(out, span.resourceAttributes());
-      attributes(out, span.attributes());
-      out.writeInt(span.events().size());
-      for (SpanEvent e : span.events()) {
-        out.writeLong(e.timeMicros());
-        string(out, e.name());
-        attributes(out, e.attributes());
-      }
-      out.writeInt(span.links().size());
-      for (SpanLink l : span.links()) {
-        string(out, l.traceId());
-        string(out, l.spanId());
-        attributes(out, l.attributes());
-      }
-      nullable(out, span.sessionId());
-      nullable(out, span.chapterId());
+      spanAfterResource(out, span);
     });
   }
 
-  static Span decodeSpan(ByteBuffer bytes) {
-    return read(bytes, in -> {
+  /** The span naming its resource attributes by their key (format 2). */
+  static ByteBuffer encode(Span span, ResourceKey resource) {
+    return write(RESOURCE_KEY, out -> {
+      out.writeLong(resource.high());
+      out.writeLong(resource.low());
+      spanUntilResource(out, span);
+      spanAfterResource(out, span);
+    });
+  }
+
+  /** The resource key a stored span names; null for a span stored whole (format 1). */
+  static ResourceKey resourceKey(ByteBuffer span) {
+    ByteBuffer b = span.duplicate();
+    return b.get() == RESOURCE_KEY ? new ResourceKey(b.getLong(), b.getLong()) : null;
+  }
+
+  /**
+   * A stored span of either format; {@code resources} gives the attributes of the resource a
+   * format 2 span names.
+   */
+  static Span decodeSpan(ByteBuffer bytes, Function<ResourceKey, Map<String, AttributeValue>> resources) {
+    return read(bytes, (format, in) -> {
+      ResourceKey key = format == RESOURCE_KEY ? new ResourceKey(in.readLong(), in.readLong()) : null;
       String traceId = string(in);
       String spanId = string(in);
       String parent = nullable(in);
@@ -75,7 +79,7 @@ final class BinaryCodec {
       StatusCode status = StatusCode.values()[in.readByte()];
       String message = string(in);
       int http = in.readInt();
-      Map<String, AttributeValue> resource = attributes(in);
+      Map<String, AttributeValue> resource = key == null ? attributes(in) : resources.apply(key);
       Map<String, AttributeValue> attributes = attributes(in);
       int eventCount = in.readInt();
       List<SpanEvent> events = new ArrayList<>(eventCount);
@@ -88,15 +92,56 @@ final class BinaryCodec {
     });
   }
 
+  private static void spanUntilResource(DataOutputStream out, Span span) throws IOException {
+    string(out, span.traceId());
+    string(out, span.spanId());
+    nullable(out, span.parentSpanId());
+    string(out, span.service());
+    string(out, span.name());
+    out.writeByte(span.kind().ordinal());
+    out.writeLong(span.startMicros());
+    out.writeLong(span.durationMicros());
+    out.writeByte(span.statusCode().ordinal());
+    string(out, span.statusMessage());
+    out.writeInt(span.httpStatus() == null ? -1 : span.httpStatus());
+  }
+
+  private static void spanAfterResource(DataOutputStream out, Span span) throws IOException {
+    attributes(out, span.attributes());
+    out.writeInt(span.events().size());
+    for (SpanEvent e : span.events()) {
+      out.writeLong(e.timeMicros());
+      string(out, e.name());
+      attributes(out, e.attributes());
+    }
+    out.writeInt(span.links().size());
+    for (SpanLink l : span.links()) {
+      string(out, l.traceId());
+      string(out, l.spanId());
+      attributes(out, l.attributes());
+    }
+    nullable(out, span.sessionId());
+    nullable(out, span.chapterId());
+  }
+
+  /** Resource attributes as the {@code resources} table stores them; their key hashes these bytes. */
+  static ByteBuffer encodeResource(Map<String, AttributeValue> attributes) {
+    return write(WHOLE, out -> attributes(out, attributes));
+  }
+
+  static Map<String, AttributeValue> decodeResource(ByteBuffer bytes) {
+    return read(bytes, (format, in) -> attributes(in));
+  }
+
   static ByteBuffer encode(List<Chapter> chapters) {
-    return write(out -> {
+    return write(WHOLE, out -> {
       out.writeInt(chapters.size());
       for (Chapter c : chapters) chapter(out, c);
     });
   }
 
   static List<Chapter> decodeChapters(ByteBuffer bytes) {
-    return read(bytes, in -> {
+    return read(bytes, (format, in) -> {
       int count = in.readInt();
       List<Chapter> chapters = new ArrayList<>(count);
       for (int i = 0; i < count; i++) chapters.add(chapter(in));
@@ -198,13 +243,13 @@ final class BinaryCodec {
   }
 
   private interface Reader<T> {
-    T read(DataInputStream in) throws IOException;
+    T read(byte format, DataInputStream in) throws IOException;
   }
 
-  private static ByteBuffer write(Writer writer) {
+  private static ByteBuffer write(byte format, Writer writer) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(FORMAT);
+      out.writeByte(format);
       writer.write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -218,8 +263,8 @@ final class BinaryCodec {
     b.get(bytes);
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
       byte format = in.readByte();
-      if (format != FORMAT) throw new IllegalStateException("unknown stored format " + format);
-      return reader.read(in);
+      if (format != WHOLE && format != RESOURCE_KEY) throw new IllegalStateException("unknown stored format " + format);
+      return reader.read(format, in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

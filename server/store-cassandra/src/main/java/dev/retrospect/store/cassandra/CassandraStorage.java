@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.retrospect.core.AttributeValue;
 import dev.retrospect.core.Chapter;
 import dev.retrospect.core.Ids;
 import dev.retrospect.core.Page;
@@ -21,10 +22,12 @@ import dev.retrospect.core.Storage;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,6 +63,7 @@ public final class CassandraStorage implements Storage {
   private final SpanSearch spanSearch;
   private final SessionSearch sessionSearch;
   private final PurgeBefore purge;
+  private final Resources resources;
 
   private final PreparedStatement insertSpan;
   private final Map<TimeBucket.Table, PreparedStatement> insertSpanIndex = new EnumMap<>(TimeBucket.Table.class);
@@ -140,6 +144,7 @@ public final class CassandraStorage implements Storage {
     selectBucketRange = prepare("SELECT bucket FROM {ks}.buckets WHERE kind = ? AND bucket >= ? AND bucket <= ?");
     selectSchemaVersion = prepare("SELECT version FROM {ks}.schema_version WHERE id = 'retrospect'");
 
+    this.resources = new Resources(this, ttlSeconds);
     this.spanSearch = new SpanSearch(this);
     this.sessionSearch = new SessionSearch(this);
     this.purge = new PurgeBefore(this);
@@ -188,6 +193,10 @@ public final class CassandraStorage implements Storage {
     return session;
   }
 
+  Resources resources() {
+    return resources;
+  }
+
   // ---- writes
 
   @Override
@@ -199,8 +208,12 @@ public final class CassandraStorage implements Storage {
     PartitionBatches rows = new PartitionBatches();
     List<Statement<?>> markerRows = new ArrayList<>();
     Set<String> markers = new HashSet<>();
+    // The spans of one OTLP resource share one map instance: encode and hash each map once.
+    Map<Map<String, AttributeValue>, Resources.Encoded> spanResources = new IdentityHashMap<>();
     for (Span span : unique.values()) {
-      ByteBuffer blob = BinaryCodec.encode(span);
+      Map<String, AttributeValue> resource = span.resourceAttributes();
+      ByteBuffer blob = resource.isEmpty() ? BinaryCodec.encode(span)
+          : BinaryCodec.encode(span, spanResources.computeIfAbsent(resource, Resources.Encoded::of).key());
       int size = blob.remaining();
       String trace = span.traceId();
       String id = span.spanId();
@@ -237,7 +250,24 @@ public final class CassandraStorage implements Storage {
     }
     List<Statement<?>> statements = rows.statements();
     statements.addAll(markerRows);
-    return afterSuccess(writer.write(unique.size(), statements), markers);
+    return afterSuccess(writeAfterResources(unique.size(), statements, spanResources.values()), markers);
+  }
+
+  /**
+   * Writes the rows of the resources due for a refresh first and the spans only once those are
+   * stored, so that no reader can see a span before the resource it names. Usually no resource is
+   * due and the spans go at once.
+   */
+  private CompletableFuture<Void> writeAfterResources(int units, List<Statement<?>> statements,
+      Collection<Resources.Encoded> spanResources) {
+    long started = System.currentTimeMillis();
+    List<Resources.Encoded> due = resources.due(spanResources);
+    if (due.isEmpty()) return writer.write(units, statements);
+    return writer.write(units, () -> {
+      CompletableFuture<?>[] written = due.stream().map(r -> writer.execute(resources.row(r)))
+          .toArray(CompletableFuture[]::new);
+      return CompletableFuture.allOf(written).thenApply(done -> statements);
+    }).thenRun(() -> resources.written(due, started));
   }
 
   /**
@@ -389,10 +419,7 @@ public final class CassandraStorage implements Storage {
 
   @Override
   public List<Span> trace(String traceId) {
-    List<Span> spans = new ArrayList<>();
-    for (Row row : session.execute(selectTrace.bind(Ids.traceId(traceId)))) {
-      spans.add(BinaryCodec.decodeSpan(row.getByteBuffer("span")));
-    }
+    List<Span> spans = resources.decode(session.execute(selectTrace.bind(Ids.traceId(traceId))).all());
     spans.sort(Comparator.comparingLong(Span::startMicros));
     return link(spans);
   }

@@ -88,7 +88,8 @@ final class PurgeBefore {
       for (int shard = 0; shard < bucket.table().shards; shard++) {
         List<Statement<?>> deletes = new ArrayList<>();
         for (Row row : session.execute(selectOldSpans.get(bucket.table()).bind(bucket.number(), shard, micros))) {
-          Span span = BinaryCodec.decodeSpan(row.getByteBuffer("span"));
+          // Purging needs a span's ids, start and words, never its resource: none is read.
+          Span span = BinaryCodec.decodeSpan(row.getByteBuffer("span"), resource -> Map.of());
           deletes.addAll(spanDeletes(bucket, shard, span, micros, withWords));
           String id = span.traceId() + ":" + span.spanId();
           if (bucket.table() == HOURS) inHourTable.add(id);

@@ -21,9 +21,11 @@ final class Schema {
    * added the time index by minute and the text index by ten minutes beside the tables by hour and
    * by day, and writes a bucket's spans beyond a limit to them (so that partitions stay small at
    * high ingest rates, see {@link CoarseFirst}); a version 3 server refuses a keyspace it has
-   * written to, whose spans in the new tables it would not find.
+   * written to, whose spans in the new tables it would not find. Version 5 added {@code resources}
+   * and stores spans naming their resource there (format 2 of {@link BinaryCodec}), which a version
+   * 4 server could not decode, so a version 4 server refuses a keyspace it has written to.
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
 
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -42,7 +44,7 @@ final class Schema {
   /**
    * Every version's statements, one per entry, in order; {ks} is the keyspace, {twcs} the TWCS
    * options. Version 2 added {@code chapter_owners}; version 3 added none; version 4 the
-   * tables by minute and by ten minutes (see {@link #VERSION}).
+   * tables by minute and by ten minutes; version 5 {@code resources} (see {@link #VERSION}).
    */
   private static final List<String> MIGRATIONS = List.of(
       """
@@ -107,7 +109,11 @@ final class Schema {
       """
       CREATE TABLE IF NOT EXISTS {ks}.span_tokens_by_ten_minutes (
         ten_minutes bigint, prefix text, shard int, word text, start_micros bigint, trace_id text, span_id text,
-        PRIMARY KEY ((ten_minutes, prefix, shard), word, start_micros, trace_id, span_id)) WITH {twcs}""");
+        PRIMARY KEY ((ten_minutes, prefix, shard), word, start_micros, trace_id, span_id)) WITH {twcs}""",
+      // Not time-series: a row is rewritten every hour while spans name it, so it never expires as a whole window.
+      """
+      CREATE TABLE IF NOT EXISTS {ks}.resources (
+        id blob PRIMARY KEY, attributes blob) WITH gc_grace_seconds = 10800""");
 
   private Schema() {}
 

@@ -43,6 +43,7 @@ final class SpanSearch {
 
   private final CassandraStorage store;
   private final CqlSession session;
+  private final Resources resources;
   private final Map<TimeBucket.Table, PreparedStatement> selectTokens = new EnumMap<>(TimeBucket.Table.class);
   private final PreparedStatement selectSpan;
   private final PreparedStatement selectTrace;
@@ -51,6 +52,7 @@ final class SpanSearch {
   SpanSearch(CassandraStorage store) {
     this.store = store;
     this.session = store.session();
+    this.resources = store.resources();
     for (TimeBucket.Table words : TimeBucket.WORD_TABLES) {
       selectTokens.put(words, store.prepare("SELECT start_micros, trace_id, span_id FROM {ks}." + words.name
           + " WHERE " + words.column + " = ? AND prefix = ? AND shard = ? AND word >= ? AND word < ? LIMIT "
@@ -209,12 +211,9 @@ final class SpanSearch {
         .map(c -> c.wholeTrace() ? selectTrace.bind(c.traceId()) : selectSpan.bind(c.traceId(), c.spanId()))
         .toList();
     List<Span> spans = new ArrayList<>();
-    for (List<Row> rows : readAll(reads)) {
-      // A token row may outlive its span by a moment of TTL skew: no span, no result.
-      for (Row r : rows) {
-        Span span = BinaryCodec.decodeSpan(r.getByteBuffer("span"));
-        if (matches.test(span)) spans.add(span);
-      }
+    // A token row may outlive its span by a moment of TTL skew: no span, no result.
+    for (Span span : resources.decode(readAll(reads).stream().flatMap(List::stream).toList())) {
+      if (matches.test(span)) spans.add(span);
     }
     return distinct(spans);
   }
@@ -274,7 +273,7 @@ final class SpanSearch {
     }
     List<ShardStream> streams = new ArrayList<>();
     for (CompletableFuture<AsyncResultSet> page : pages) {
-      ShardStream stream = new ShardStream(page.join());
+      ShardStream stream = new ShardStream(page.join(), resources);
       if (stream.peek() != null) streams.add(stream);
     }
     return streams;
@@ -294,11 +293,8 @@ final class SpanSearch {
       }
     }
     List<Span> all = new ArrayList<>();
-    for (List<Row> rows : readAll(reads)) {
-      for (Row r : rows) {
-        Span span = BinaryCodec.decodeSpan(r.getByteBuffer("span"));
-        if (matches.test(span)) all.add(span);
-      }
+    for (Span span : resources.decode(readAll(reads).stream().flatMap(List::stream).toList())) {
+      if (matches.test(span)) all.add(span);
     }
     all = distinct(all);
     all.sort(order.spans());
@@ -385,16 +381,24 @@ final class SpanSearch {
     return results;
   }
 
-  /** The spans of one shard's partition, page by page, decoded as they are consumed. */
+  /** The spans of one shard's partition, page by page, each page decoded when reached. */
   private static final class ShardStream {
+    private final Resources resources;
     private AsyncResultSet page;
-    private Iterator<Row> rows;
+    private Iterator<Span> spans;
     private Span head;
 
-    ShardStream(AsyncResultSet first) {
+    ShardStream(AsyncResultSet first, Resources resources) {
+      this.resources = resources;
       page = first;
-      rows = first.currentPage().iterator();
+      spans = decoded(first);
       advance();
+    }
+
+    private Iterator<Span> decoded(AsyncResultSet page) {
+      List<Row> rows = new ArrayList<>();
+      page.currentPage().forEach(rows::add);
+      return resources.decode(rows).iterator();
     }
 
     Span peek() {
@@ -408,11 +412,11 @@ final class SpanSearch {
     }
 
     private void advance() {
-      while (!rows.hasNext() && page.hasMorePages()) {
+      while (!spans.hasNext() && page.hasMorePages()) {
         page = page.fetchNextPage().toCompletableFuture().join();
-        rows = page.currentPage().iterator();
+        spans = decoded(page);
       }
-      head = rows.hasNext() ? BinaryCodec.decodeSpan(rows.next().getByteBuffer("span")) : null;
+      head = spans.hasNext() ? spans.next() : null;
     }
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.retrospect.contract.TestData;
+import dev.retrospect.core.AttributeValue;
+import dev.retrospect.core.Attributes;
 import dev.retrospect.core.Chapter;
 import dev.retrospect.core.ReplayBatch;
 import dev.retrospect.core.SessionInfo;
@@ -62,6 +64,8 @@ class CassandraStorageTest {
     storage.check();
 
     String ks = config.keyspace();
+    assertThat(cql.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
+        ks, "resources").one()).as("resources").isNotNull();
     for (String table : List.of("spans", "span_index_by_minute", "span_tokens_by_ten_minutes", "span_index",
         "span_tokens", "replay_batches", "chapters_by_session")) {
       Row row = cql.execute("SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
@@ -130,6 +134,134 @@ class CassandraStorageTest {
     assertThat(cql.execute("SELECT TTL(span) FROM " + ks + ".span_index WHERE hour = ? AND shard = ?",
         Math.floorDiv(span.startMicros(), Buckets.HOUR_MICROS), Buckets.spanShard(span.traceId(), span.spanId()))
         .one().getInt(0)).isBetween(week - 60, week);
+  }
+
+  @Test
+  void aResourceOutlivesTheSpansNamingItAndIsRewrittenAtMostOnceAnHour() {
+    Map<String, AttributeValue> resource = sdkResource("ttl");
+    Span first = TestData.span(TestData.service("resttl"), TestData.windowStart()).resourceAttributes(resource).build();
+    storage.writeSpans(List.of(first)).join();
+    ByteBuffer key = resourceKey(first);
+    String select = "SELECT TTL(attributes), WRITETIME(attributes) FROM " + config.keyspace() + ".resources WHERE id = ?";
+    Row written = cql.execute(select, key).one();
+
+    int weekAndADay = 8 * 24 * 3600;
+    assertThat(written.getInt(0)).as("a day longer than the spans' TTL").isBetween(weekAndADay - 60, weekAndADay);
+    Span second = TestData.span(first.service(), first.startMicros() + 1).resourceAttributes(resource).build();
+    storage.writeSpans(List.of(second)).join();
+    assertThat(cql.execute(select, key).one().getLong(1)).as("not rewritten within the hour")
+        .isEqualTo(written.getLong(1));
+    try (CassandraStorage otherServer = CassandraStorage.create(config)) {
+      otherServer.writeSpans(List.of(TestData.span(first.service(), first.startMicros() + 2)
+          .resourceAttributes(resource).build())).join();
+    }
+    assertThat(cql.execute(select, key).one().getLong(1)).as("another server writes it once too, same key")
+        .isGreaterThan(written.getLong(1));
+  }
+
+  @Test
+  void spansSharingTwoResourcesReadBackWithThemInTracesAndEverySortedPage() {
+    String service = TestData.service("resources");
+    String word = TestData.word("resources");
+    Map<String, AttributeValue> checkout = Attributes.copyOf(sdkResource("checkout"));
+    Map<String, AttributeValue> payments = Attributes.copyOf(sdkResource("payments"));
+    long start = TestData.windowStart();
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      Span plain = TestData.checkout(TestData.traceId(), service, start + i * 7_919L, word + "@example.com");
+      spans.add(withResource(plain, i % 3 == 0 ? payments : checkout, 1_000 + i * 13L));
+    }
+    storage.writeSpans(spans).join();
+
+    for (Span span : spans) assertThat(storage.trace(span.traceId())).containsExactly(span);
+    assertFoundOnceInEveryOrder(storage, spans, service, word);
+    try (CassandraStorage coldCache = CassandraStorage.create(config)) {
+      assertFoundOnceInEveryOrder(coldCache, spans, service, word);
+    }
+    assertThat(cql.execute("SELECT id FROM " + config.keyspace() + ".resources WHERE id IN (?, ?)",
+        resourceKey(spans.get(0)), resourceKey(spans.get(1))).all()).hasSize(2);
+  }
+
+  @Test
+  void spanRowsNameTheirResourceInsteadOfCarryingIt() {
+    Span plain = TestData.checkout(TestData.traceId(), TestData.service("small"), TestData.windowStart(), "a@b.c");
+    Span span = withResource(plain, sdkResource("small"), plain.durationMicros());
+    int whole = BinaryCodec.encode(span).remaining();
+    int resource = BinaryCodec.encodeResource(span.resourceAttributes()).remaining();
+    assertThat(resource).as("an SDK-sized resource").isGreaterThan(2_000);
+    storage.writeSpans(List.of(span)).join();
+
+    String ks = config.keyspace();
+    int byTrace = cql.execute("SELECT span FROM " + ks + ".spans WHERE trace_id = ?", span.traceId())
+        .one().getByteBuffer(0).remaining();
+    int inIndex = cql.execute("SELECT span FROM " + ks + ".span_index WHERE hour = ? AND shard = ?",
+        Math.floorDiv(span.startMicros(), Buckets.HOUR_MICROS), Buckets.spanShard(span.traceId(), span.spanId()))
+        .one().getByteBuffer(0).remaining();
+    // The resource's attributes (its encoding but the format byte) give way to a 16-byte key.
+    assertThat(byTrace).isEqualTo(whole - (resource - 1) + 16).isLessThan(whole / 3);
+    assertThat(inIndex).isEqualTo(byTrace);
+    assertThat(storage.trace(span.traceId())).containsExactly(span);
+  }
+
+  @Test
+  void aSpanStoredWholeByAnEarlierVersionReadsBackWithItsResource() {
+    Span plain = TestData.checkout(TestData.traceId(), TestData.service("whole"), TestData.windowStart(), "a@b.c");
+    Span span = withResource(plain, sdkResource("whole"), plain.durationMicros());
+    writeAsVersion3(span, false);
+
+    assertThat(storage.trace(span.traceId())).containsExactly(span);
+    assertThat(storage.searchSpans(SpanQuery.all().withService(span.service())).items()).containsExactly(span);
+    assertThat(storage.searchSpans(SpanQuery.all().withService(span.service()).withSort(SpanSort.OLDEST)).items())
+        .containsExactly(span);
+  }
+
+  @Test
+  void aSpanWhoseResourceRowIsMissingIsReturnedWithoutResourceAttributes() {
+    String service = TestData.service("orphan");
+    Span plain = TestData.checkout(TestData.traceId(), service, TestData.windowStart(), "a@b.c");
+    Span span = withResource(plain, sdkResource("orphan"), plain.durationMicros());
+    storage.writeSpans(List.of(span)).join();
+    cql.execute("DELETE FROM " + config.keyspace() + ".resources WHERE id = ?", resourceKey(span));
+
+    Span withoutResource = withResource(span, Map.of(), span.durationMicros());
+    try (CassandraStorage coldCache = CassandraStorage.create(config)) {
+      assertThat(coldCache.trace(span.traceId())).containsExactly(withoutResource);
+      for (SpanSort sort : SpanSort.values()) {
+        assertThat(coldCache.searchSpans(SpanQuery.all().withService(service).withSort(sort)).items()).as(sort.name())
+            .containsExactly(withoutResource);
+      }
+    }
+  }
+
+  /** What an OpenTelemetry SDK reports about a process: about 2 KB, mostly its command line. */
+  private static Map<String, AttributeValue> sdkResource(String name) {
+    Map<String, AttributeValue> resource = new LinkedHashMap<>();
+    resource.put("service.name", AttributeValue.string(name));
+    resource.put("service.instance.id", AttributeValue.string(TestData.traceId()));
+    resource.put("host.name", AttributeValue.string("ip-10-0-3-17.eu-west-1.compute.internal"));
+    resource.put("host.arch", AttributeValue.string("amd64"));
+    resource.put("os.type", AttributeValue.string("linux"));
+    resource.put("os.description", AttributeValue.string("Linux 6.1.0-18-cloud-amd64"));
+    resource.put("process.pid", AttributeValue.integer(4242));
+    resource.put("process.executable.path", AttributeValue.string("/usr/lib/jvm/temurin-17/bin/java"));
+    resource.put("process.command_line", AttributeValue.string("/usr/lib/jvm/temurin-17/bin/java "
+        + "-javaagent:/opt/otel/opentelemetry-javaagent.jar -Dotel.service.name=" + name + " -classpath " + "/opt/app/lib/dependency-with-a-long-name-1.2.3.jar:".repeat(30) + " dev.shop.Main"));
+    resource.put("process.runtime.name", AttributeValue.string("OpenJDK Runtime Environment"));
+    resource.put("process.runtime.version", AttributeValue.string("17.0.10+7"));
+    resource.put("telemetry.sdk.name", AttributeValue.string("opentelemetry"));
+    resource.put("telemetry.sdk.language", AttributeValue.string("java"));
+    resource.put("telemetry.sdk.version", AttributeValue.string("1.36.0"));
+    return resource;
+  }
+
+  private static Span withResource(Span s, Map<String, AttributeValue> resource, long durationMicros) {
+    return new Span(s.traceId(), s.spanId(), s.parentSpanId(), s.service(), s.name(), s.kind(), s.startMicros(),
+        durationMicros, s.statusCode(), s.statusMessage(), s.httpStatus(), resource, s.attributes(), s.events(),
+        s.links(), s.sessionId(), s.chapterId());
+  }
+
+  private static ByteBuffer resourceKey(Span span) {
+    return ResourceKey.of(BinaryCodec.encodeResource(span.resourceAttributes())).bytes();
   }
 
   @Test
