@@ -1,5 +1,6 @@
 package dev.retrospect.server;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,9 +31,11 @@ public final class MemoryBudget {
     return held.get();
   }
 
-  /** An empty reservation; its owner releases it when its request is over, however it ends. */
-  public Reservation open() {
-    return new Reservation();
+  /** An empty reservation for the request, given back when its exchange ends, however it ends. */
+  public Reservation open(ServiceRequestContext ctx) {
+    Reservation reservation = new Reservation();
+    ctx.log().whenComplete().thenRun(reservation::release);
+    return reservation;
   }
 
   /** One request's share of the budget. */
@@ -55,7 +58,7 @@ public final class MemoryBudget {
     }
 
     /** Gives the bytes back; later calls and later growth do nothing. */
-    public synchronized void release() {
+    private synchronized void release() {
       if (released) return;
       released = true;
       held.addAndGet(-bytes);

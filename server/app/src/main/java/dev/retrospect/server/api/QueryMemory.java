@@ -28,9 +28,7 @@ final class QueryMemory {
 
   /** An empty share for this query, given back when its exchange ends however it ends. */
   Share share(ServiceRequestContext ctx) {
-    Share share = new Share(budget.open());
-    ctx.log().whenComplete().thenRun(share.reservation::release);
-    return share;
+    return new Share(budget.open(ctx));
   }
 
   /** One query's part of the budget. */

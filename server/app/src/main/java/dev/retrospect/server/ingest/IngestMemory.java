@@ -40,10 +40,9 @@ public final class IngestMemory {
    * exchange ends however it ends; false when it does not fit.
    */
   public boolean admit(ServiceRequestContext ctx, long bodyBytes) {
-    Reservation reservation = budget.open();
+    Reservation reservation = budget.open(ctx);
     if (!reservation.growTo(bodyBytes * BYTES_PER_BODY_BYTE)) return false;
     ctx.setAttr(RESERVATION, reservation);
-    ctx.log().whenComplete().thenRun(reservation::release);
     return true;
   }
 
