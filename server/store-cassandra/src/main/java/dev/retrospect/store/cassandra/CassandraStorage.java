@@ -236,7 +236,7 @@ public final class CassandraStorage implements Storage {
     for (TokenIndex.TraceWords group : TokenIndex.byTraceAndSecond(unique.values())) {
       if (group.words().isEmpty()) continue;
       // A second lies inside one ten-minute bucket and one day: the layout is chosen per group.
-      TimeBucket.Table table = days.coarse(Buckets.day(group.bucketMicros()))
+      TimeBucket.Table table = days.coarse(TimeBucket.Table.WORDS_BY_DAY.bucket(group.bucketMicros()))
           ? TimeBucket.Table.WORDS_BY_DAY : TimeBucket.Table.WORDS_BY_TEN_MINUTES;
       long bucket = table.bucket(group.bucketMicros());
       int tokenShard = Buckets.tokenShard(group.traceId());
