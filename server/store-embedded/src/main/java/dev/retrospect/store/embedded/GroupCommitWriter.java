@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The one thread that writes to SQLite, with group commit. Callers enqueue writes; the writer
@@ -26,6 +28,11 @@ import java.util.logging.Logger;
  *
  * <p>Admission is bounded in items (spans, replay batches) accepted but not yet durable: a write
  * that would exceed the capacity is refused at once and nothing of it is queued.
+ *
+ * <p>A full disk is a state, not one write's fault: while transactions fail with SQLITE_FULL every
+ * write fails with {@link StorageOverloadedException} (clients retry later instead of dropping
+ * their spans, as they would on a 500), the store reports itself unhealthy, and the log says so
+ * once, not once per request.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GroupCommitWriter.class.getName());
@@ -41,6 +48,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private final Connection connection;
   private final WriteTransaction tx;
+  private final Path databaseFile;
   private final FileChannel wal;
   private final int capacity;
   private final AtomicInteger pending = new AtomicInteger();
@@ -50,15 +58,19 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Thread syncer;
   private volatile boolean closing;
   private volatile boolean writerDone;
+  /** Why writes fail while the disk is full; null otherwise. */
+  private volatile String diskFull;
 
   /**
-   * @param walFile the database's write-ahead log; the connection must already be in WAL mode
-   *     with {@code synchronous = NORMAL}, so that commits write it and this class syncs it
+   * @param databaseFile the database; the connection must already be in WAL mode with {@code
+   *     synchronous = NORMAL}, so that commits write its WAL ({@code <file>-wal}) and this class
+   *     syncs it
    */
-  GroupCommitWriter(Connection connection, WriteTransaction tx, Path walFile, int capacity) throws IOException {
+  GroupCommitWriter(Connection connection, WriteTransaction tx, Path databaseFile, int capacity) throws IOException {
     this.connection = connection;
     this.tx = tx;
-    this.wal = FileChannel.open(walFile, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+    this.databaseFile = databaseFile;
+    this.wal = FileChannel.open(Path.of(databaseFile + "-wal"), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
     this.capacity = capacity;
     this.writer = new Thread(this::write, "retrospect-sqlite-writer");
     this.syncer = new Thread(this::sync, "retrospect-sqlite-wal-sync");
@@ -116,6 +128,11 @@ final class GroupCommitWriter implements AutoCloseable {
     return writer.isAlive() && syncer.isAlive();
   }
 
+  /** Why writes are failing because the disk is full, or null when the last transaction committed. */
+  String diskFull() {
+    return diskFull;
+  }
+
   private void write() {
     List<Queued> group = new ArrayList<>();
     try {
@@ -145,16 +162,46 @@ final class GroupCommitWriter implements AutoCloseable {
     try {
       transaction(group.stream().map(Queued::write).toList());
       committed.addAll(group);
+      diskHasRoom();
     } catch (SQLException | RuntimeException groupFailure) {
+      if (isDiskFull(groupFailure)) {
+        failAll(group);
+        return;
+      }
       for (Queued q : group) {
         try {
           transaction(List.of(q.write()));
           committed.add(q);
+          diskHasRoom();
         } catch (SQLException | RuntimeException e) {
+          if (isDiskFull(e)) {
+            failAll(List.of(q));
+            continue;
+          }
           LOG.log(Level.WARNING, "SQLite write failed", e);
           finish(q, e);
         }
       }
+    }
+  }
+
+  private static boolean isDiskFull(Exception e) {
+    return e instanceof SQLiteException sqlite && sqlite.getResultCode() == SQLiteErrorCode.SQLITE_FULL;
+  }
+
+  /** Fails these writes with an answer that tells the client to retry later. */
+  private void failAll(List<Queued> writes) {
+    if (diskFull == null) {
+      diskFull = "the disk holding " + databaseFile + " is full: writes are refused until space is freed";
+      LOG.severe(diskFull);
+    }
+    for (Queued q : writes) finish(q, new StorageOverloadedException(diskFull));
+  }
+
+  private void diskHasRoom() {
+    if (diskFull != null) {
+      diskFull = null;
+      LOG.info("the disk holding " + databaseFile + " has room again: writes succeed");
     }
   }
 
@@ -173,7 +220,11 @@ final class GroupCommitWriter implements AutoCloseable {
       } catch (SQLException ignored) {
         // The transaction may already be gone (SQLite rolls back by itself on some errors).
       }
-      tx.forgetUncommitted();
+      try {
+        tx.afterRollback();
+      } catch (SQLException again) {
+        e.addSuppressed(again);
+      }
       throw e;
     }
   }

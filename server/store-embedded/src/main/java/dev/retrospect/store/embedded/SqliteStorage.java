@@ -88,7 +88,7 @@ public final class SqliteStorage implements Storage {
     migrationsApplied = Migrations.apply(writerConnection);
     writeTransaction = new WriteTransaction(writerConnection);
     try {
-      writer = new GroupCommitWriter(writerConnection, writeTransaction, Path.of(file + "-wal"), queueCapacity);
+      writer = new GroupCommitWriter(writerConnection, writeTransaction, file, queueCapacity);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the WAL of " + file, e);
     }
@@ -458,6 +458,11 @@ public final class SqliteStorage implements Storage {
     return deleted;
   }
 
+  /** See {@link WriteTransaction#capGrowth}; for tests of a full disk. */
+  void capGrowth(long pages) {
+    await(writer.submitMaintenance(write(1, tx -> tx.capGrowth(pages))));
+  }
+
   /**
    * The file shrinks only once the WAL holding the vacuumed pages is checkpointed. A TRUNCATE
    * checkpoint gives up at once (busy = 1) while a reader is still on an older snapshot or the
@@ -517,6 +522,8 @@ public final class SqliteStorage implements Storage {
   @Override
   public void check() {
     if (!writer.isAlive()) throw new IllegalStateException("SQLite writer thread is not running");
+    String diskFull = writer.diskFull();
+    if (diskFull != null) throw new IllegalStateException(diskFull);
     readers.read(
         r -> {
           try (ResultSet rs = r.prepare("SELECT 1 FROM schema_version LIMIT 1").executeQuery()) {

@@ -32,14 +32,22 @@ final class WalCheckpointer implements AutoCloseable {
   }
 
   private void run() {
+    // A checkpoint that fails (a full disk) fails again every 200 ms: the log says it once, and
+    // again only when the reason changes or it succeeds again.
+    String failing = null;
     while (!closing) {
       try {
         Thread.sleep(INTERVAL_MILLIS);
         if (checkpoint("PASSIVE") > RESTART_FRAMES) checkpoint("RESTART");
+        if (failing != null) LOG.info("WAL checkpoint succeeds again");
+        failing = null;
       } catch (InterruptedException e) {
         return;
       } catch (SQLException e) {
-        LOG.log(Level.WARNING, "WAL checkpoint failed; will retry", e);
+        if (!String.valueOf(e.getMessage()).equals(failing)) {
+          LOG.log(Level.WARNING, "WAL checkpoint failed; retrying every " + INTERVAL_MILLIS + " ms", e);
+        }
+        failing = String.valueOf(e.getMessage());
       }
     }
   }

@@ -25,18 +25,18 @@ final class WriteTransaction implements AutoCloseable {
   /** Multi-row inserts by row count: one statement per chunk costs a third less than per row. */
   private final Map<Integer, PreparedStatement> insertSpans = new HashMap<>();
   private final Map<Integer, PreparedStatement> insertSpanTexts = new HashMap<>();
-  private final PreparedStatement insertService;
-  private final PreparedStatement selectResource;
-  private final PreparedStatement insertResource;
-  private final PreparedStatement touchResource;
-  private final PreparedStatement insertBatch;
-  private final PreparedStatement selectChapter;
-  private final PreparedStatement upsertChapter;
-  private final PreparedStatement selectSession;
-  private final PreparedStatement insertSession;
-  private final PreparedStatement updateSession;
-  private final PreparedStatement deleteSessionText;
-  private final PreparedStatement insertSessionText;
+  private PreparedStatement insertService;
+  private PreparedStatement selectResource;
+  private PreparedStatement insertResource;
+  private PreparedStatement touchResource;
+  private PreparedStatement insertBatch;
+  private PreparedStatement selectChapter;
+  private PreparedStatement upsertChapter;
+  private PreparedStatement selectSession;
+  private PreparedStatement insertSession;
+  private PreparedStatement updateSession;
+  private PreparedStatement deleteSessionText;
+  private PreparedStatement insertSessionText;
   private static final int CHUNK = 50;
   private static final String INSERT_SPANS =
       "INSERT OR IGNORE INTO spans (id, trace_id, span_id, service, start_us, duration_us,"
@@ -58,6 +58,14 @@ final class WriteTransaction implements AutoCloseable {
 
   WriteTransaction(Connection connection) throws SQLException {
     this.connection = connection;
+    prepare();
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) FROM spans")) {
+      lastSpanId = r.next() ? r.getLong(1) : 0;
+    }
+  }
+
+  private void prepare() throws SQLException {
     insertService = connection.prepareStatement("INSERT OR IGNORE INTO services (name) VALUES (?)");
     selectResource = connection.prepareStatement("SELECT id FROM resources WHERE body = ?");
     insertResource = connection.prepareStatement("INSERT INTO resources (body) VALUES (?) RETURNING id");
@@ -94,10 +102,6 @@ final class WriteTransaction implements AutoCloseable {
                 + " event_count = event_count + ?, error_count = error_count + ? WHERE id = ?");
     deleteSessionText = connection.prepareStatement("DELETE FROM session_text WHERE rowid = ?");
     insertSessionText = connection.prepareStatement("INSERT INTO session_text (rowid, text) VALUES (?, ?)");
-    try (Statement s = connection.createStatement();
-        ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) FROM spans")) {
-      lastSpanId = r.next() ? r.getLong(1) : 0;
-    }
   }
 
   /** Inserts spans not stored yet (by trace id and span id) with their text; repeats are ignored. */
@@ -349,14 +353,41 @@ final class WriteTransaction implements AutoCloseable {
     }
   }
 
-  /** After a rollback, in-memory knowledge of what the transaction wrote is no longer true. */
-  void forgetUncommitted() {
+  /**
+   * Lets the database grow by at most {@code pages} more pages; past that SQLite fails writes with
+   * SQLITE_FULL, exactly as on a full disk. Tests use it to fill the disk without filling a disk.
+   */
+  void capGrowth(long pages) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet count = s.executeQuery("PRAGMA page_count")) {
+      count.next();
+      long cap = count.getLong(1) + pages;
+      try (Statement set = connection.createStatement()) {
+        set.executeQuery("PRAGMA max_page_count = " + cap).close();
+      }
+    }
+  }
+
+  /**
+   * After a rollback, in-memory knowledge of what the transaction wrote is no longer true, and the
+   * driver may have closed the statement that failed (a full disk does that): every statement is
+   * prepared again, so that the next transaction does not fail on it.
+   */
+  void afterRollback() throws SQLException {
     knownServices.clear();
     knownResources.clear();
+    closeStatements();
+    insertSpans.clear();
+    insertSpanTexts.clear();
+    prepare();
   }
 
   @Override
   public void close() throws SQLException {
+    closeStatements();
+  }
+
+  private void closeStatements() throws SQLException {
     for (PreparedStatement p : insertSpans.values()) p.close();
     for (PreparedStatement p : insertSpanTexts.values()) p.close();
     for (PreparedStatement p :

@@ -30,6 +30,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -257,6 +261,66 @@ class SqliteStorageFilesTest {
       assertThat(storage.pendingWrites()).isZero();
       assertThat(storage.searchSpans(SpanQuery.all().withService(service).withLimit(100)).items())
           .containsExactlyInAnyOrderElementsOf(accepted);
+    }
+  }
+
+  @Test
+  void aFullDiskRefusesWritesAsRetryLaterSaysSoOnceAndRecoversWhenThereIsRoom() throws Exception {
+    String service = TestData.service("diskfull");
+    long t = TestData.windowStart();
+    List<LogRecord> log = new ArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        synchronized (log) {
+          log.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger writerLog = Logger.getLogger(GroupCommitWriter.class.getName());
+    writerLog.addHandler(capture);
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      storage.writeSpans(List.of(TestData.span(service, t).build())).join();
+      storage.capGrowth(0);
+
+      List<List<Span>> refused = new ArrayList<>();
+      for (int b = 0; b < 3; b++) {
+        List<Span> batch = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          batch.add(TestData.span(service, t + 1 + b * 1000 + i).attribute("http.request.body", "x".repeat(2_000)).build());
+        }
+        refused.add(batch);
+        assertThatThrownBy(() -> storage.writeSpans(batch).join())
+            .isInstanceOf(CompletionException.class)
+            .cause().isInstanceOf(StorageOverloadedException.class)
+            .hasMessageContaining("is full").hasMessageContaining(dataDirectory.toString());
+      }
+      assertThatThrownBy(storage::check).hasMessageContaining("is full");
+      assertThat(storage.pendingWrites()).isZero();
+      for (List<Span> batch : refused) assertThat(storage.trace(batch.get(0).traceId())).isEmpty();
+      synchronized (log) {
+        assertThat(log).filteredOn(r -> r.getLevel() == Level.SEVERE).singleElement()
+            .satisfies(r -> assertThat(r.getMessage()).contains("is full"));
+        assertThat(log).filteredOn(r -> r.getLevel() == Level.WARNING).isEmpty();
+      }
+
+      storage.capGrowth(1_000_000);
+      for (List<Span> batch : refused) storage.writeSpans(batch).join();
+      storage.check();
+      assertThat(storage.trace(refused.get(0).get(0).traceId())).containsExactly(refused.get(0).get(0));
+      assertThat(storage.searchSpans(SpanQuery.all().withService(service).withLimit(1000)).items()).hasSize(601);
+      synchronized (log) {
+        assertThat(log).filteredOn(r -> r.getLevel() == Level.INFO).singleElement()
+            .satisfies(r -> assertThat(r.getMessage()).contains("has room again"));
+      }
+    } finally {
+      writerLog.removeHandler(capture);
     }
   }
 
