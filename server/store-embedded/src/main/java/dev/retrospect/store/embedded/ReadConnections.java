@@ -35,6 +35,22 @@ final class ReadConnections implements AutoCloseable {
       return p;
     }
 
+    /**
+     * After a failed read: the driver closes a statement that failed with most errors (all but
+     * busy, locked, misuse and constraint), and a closed statement left in the cache would fail
+     * every later query of its kind on this connection. They are prepared again as needed.
+     */
+    void forgetStatements() {
+      for (PreparedStatement p : statements.values()) {
+        try {
+          p.close();
+        } catch (SQLException ignored) {
+          // Already closed by the driver, which is why it is being forgotten.
+        }
+      }
+      statements.clear();
+    }
+
     void close() throws SQLException {
       for (PreparedStatement p : statements.values()) p.close();
       connection.close();
@@ -70,6 +86,7 @@ final class ReadConnections implements AutoCloseable {
     try {
       return read.run(reader);
     } catch (SQLException e) {
+      reader.forgetStatements();
       throw new IllegalStateException("read failed: " + e.getMessage(), e);
     } finally {
       idle.add(reader);
