@@ -64,6 +64,8 @@ public record ServerConfig(
     CASSANDRA_CONSISTENCY("RETROSPECT_CASSANDRA_CONSISTENCY", "LOCAL_QUORUM", "Cassandra store: consistency level of every read and write"),
     CASSANDRA_REPLICATION("RETROSPECT_CASSANDRA_REPLICATION", "1", "Cassandra store: replication when it creates the keyspace, 3 (SimpleStrategy) or dc1:3,dc2:3 (NetworkTopologyStrategy)"),
     CASSANDRA_MAX_PENDING_WRITES("RETROSPECT_CASSANDRA_MAX_PENDING_WRITES", "20000", "Cassandra store: spans and batches accepted but not yet stored; beyond it ingest answers 503"),
+    CASSANDRA_COARSE_SPANS_PER_HOUR("RETROSPECT_CASSANDRA_COARSE_SPANS_PER_HOUR", "100000", "Cassandra store: spans of each hour this server writes to the time index by hour before it writes the rest by minute, 0 to 1000000; 0 for by minute only"),
+    CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY("RETROSPECT_CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY", "400000", "Cassandra store: trace-seconds (a trace's spans in one second) of each day this server writes to the text index by day before it writes the rest by ten minutes, 0 to 4000000; 0 for by ten minutes only"),
     CASSANDRA_MANAGE_SCHEMA("RETROSPECT_CASSANDRA_MANAGE_SCHEMA", "true", "Cassandra store: create and migrate keyspace and tables at start; false when operators manage the schema"),
     CASSANDRA_USERNAME("RETROSPECT_CASSANDRA_USERNAME", "", "Cassandra store: user, for clusters with authentication"),
     CASSANDRA_PASSWORD("RETROSPECT_CASSANDRA_PASSWORD", "", "Cassandra store: password of that user"),

@@ -32,7 +32,20 @@ final class StorageFactory {
     try {
       return CassandraConfig.fromEnvironment(settings);
     } catch (IllegalArgumentException e) {
-      throw new ServerConfig.ConfigException(e.getMessage());
+      throw new ServerConfig.ConfigException(withFlag(e.getMessage()));
     }
+  }
+
+  /**
+   * The store's message names the variable; a user may have given the flag instead, so the flag
+   * is added after the variable's name, as {@link ServerConfig}'s own messages say both.
+   */
+  private static String withFlag(String message) {
+    for (ServerConfig.Setting s : ServerConfig.Setting.values()) {
+      if (message.startsWith(s.env + " ") || message.startsWith(s.env + ":")) {
+        return s.env + " (" + s.flag() + ")" + message.substring(s.env.length());
+      }
+    }
+    return message;
   }
 }

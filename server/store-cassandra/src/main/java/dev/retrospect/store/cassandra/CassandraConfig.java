@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param retentionDays data expires this many days after it was written (Cassandra TTL)
  * @param maxPendingWrites spans and replay batches accepted but not yet stored; beyond it writes
  *     are refused with {@link dev.retrospect.core.StorageOverloadedException}
+ * @param coarseLimits how many spans of each hour and trace-seconds of each day this server writes
+ *     to the coarse tables before the fine ones
  * @param manageSchema create and migrate the keyspace and tables at start; false when operators
  *     manage the schema themselves (the store then only checks its version)
  * @param username with password, for clusters that require authentication; null otherwise
@@ -32,6 +34,7 @@ public record CassandraConfig(
     Replication replication,
     int retentionDays,
     int maxPendingWrites,
+    CoarseLimits coarseLimits,
     boolean manageSchema,
     String username,
     String password) {
@@ -50,23 +53,30 @@ public record CassandraConfig(
     Objects.requireNonNull(replication, "replication");
     if (retentionDays < 1) throw new IllegalArgumentException("retention must be at least 1 day");
     if (maxPendingWrites < 1) throw new IllegalArgumentException("maxPendingWrites must be at least 1");
+    Objects.requireNonNull(coarseLimits, "coarseLimits");
   }
 
   /** A single local node at the given CQL port, keyspace with replication factor 1. */
   public static CassandraConfig local(int port, String keyspace) {
     return new CassandraConfig(
         List.of(new InetSocketAddress("127.0.0.1", port)), "datacenter1", keyspace,
-        DefaultConsistencyLevel.LOCAL_QUORUM, Replication.simple(1), 7, 20_000, true, null, null);
+        DefaultConsistencyLevel.LOCAL_QUORUM, Replication.simple(1), 7, 20_000, CoarseLimits.DEFAULT, true, null,
+        null);
   }
 
   public CassandraConfig withMaxPendingWrites(int value) {
     return new CassandraConfig(contactPoints, localDatacenter, keyspace, consistency, replication,
-        retentionDays, value, manageSchema, username, password);
+        retentionDays, value, coarseLimits, manageSchema, username, password);
   }
 
   public CassandraConfig withManageSchema(boolean value) {
     return new CassandraConfig(contactPoints, localDatacenter, keyspace, consistency, replication,
-        retentionDays, maxPendingWrites, value, username, password);
+        retentionDays, maxPendingWrites, coarseLimits, value, username, password);
+  }
+
+  public CassandraConfig withCoarseLimits(CoarseLimits value) {
+    return new CassandraConfig(contactPoints, localDatacenter, keyspace, consistency, replication,
+        retentionDays, maxPendingWrites, value, manageSchema, username, password);
   }
 
   /**
@@ -79,6 +89,8 @@ public record CassandraConfig(
    *   <li>{@code RETROSPECT_CASSANDRA_CONSISTENCY}, default {@code LOCAL_QUORUM}
    *   <li>{@code RETROSPECT_CASSANDRA_REPLICATION} {@code 3} or {@code dc1:3,dc2:3}, default {@code 1}
    *   <li>{@code RETROSPECT_CASSANDRA_MAX_PENDING_WRITES}, default 20000
+   *   <li>{@code RETROSPECT_CASSANDRA_COARSE_SPANS_PER_HOUR}, default 100000, 0 to 1000000
+   *   <li>{@code RETROSPECT_CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY}, default 400000, 0 to 4000000
    *   <li>{@code RETROSPECT_CASSANDRA_MANAGE_SCHEMA} {@code true|false}, default true
    *   <li>{@code RETROSPECT_CASSANDRA_USERNAME}, {@code RETROSPECT_CASSANDRA_PASSWORD}
    *   <li>{@code RETROSPECT_RETENTION_DAYS}, default 7
@@ -94,7 +106,12 @@ public record CassandraConfig(
         consistency(value(env, "RETROSPECT_CASSANDRA_CONSISTENCY", "LOCAL_QUORUM")),
         parsed(env, "RETROSPECT_CASSANDRA_REPLICATION", "1", Replication::parse),
         parsed(env, "RETROSPECT_RETENTION_DAYS", "7", Integer::parseInt),
-        parsed(env, "RETROSPECT_CASSANDRA_MAX_PENDING_WRITES", "20000", Integer::parseInt),
+        (int) wholeNumber(env, "RETROSPECT_CASSANDRA_MAX_PENDING_WRITES", 20_000, 1, Integer.MAX_VALUE),
+        new CoarseLimits(
+            wholeNumber(env, "RETROSPECT_CASSANDRA_COARSE_SPANS_PER_HOUR",
+                CoarseLimits.DEFAULT.spansPerHour(), 0, CoarseLimits.MAX_SPANS_PER_HOUR),
+            wholeNumber(env, "RETROSPECT_CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY",
+                CoarseLimits.DEFAULT.traceSecondsPerDay(), 0, CoarseLimits.MAX_TRACE_SECONDS_PER_DAY)),
         parsed(env, "RETROSPECT_CASSANDRA_MANAGE_SCHEMA", "true", CassandraConfig::bool),
         env.get("RETROSPECT_CASSANDRA_USERNAME"),
         env.get("RETROSPECT_CASSANDRA_PASSWORD"));
@@ -113,6 +130,18 @@ public record CassandraConfig(
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(name + ": " + (e.getMessage() == null ? "invalid value \"" + v + "\"" : e.getMessage()), e);
     }
+  }
+
+  /** Worded as the server's own settings are ({@code ServerConfig}), so that every bad number reads alike. */
+  private static long wholeNumber(Map<String, String> env, String name, long fallback, long min, long max) {
+    String v = value(env, name, Long.toString(fallback));
+    try {
+      long n = Long.parseLong(v);
+      if (n >= min && n <= max) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got \"" + v + "\"");
   }
 
   private static boolean bool(String v) {

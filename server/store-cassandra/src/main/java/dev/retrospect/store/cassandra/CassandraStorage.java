@@ -89,10 +89,10 @@ public final class CassandraStorage implements Storage {
   private final PreparedStatement selectBuckets;
   private final PreparedStatement selectBucketRange;
 
-  private CassandraStorage(CqlSession session, CassandraConfig config, CoarseFirst.Limits limits) {
+  private CassandraStorage(CqlSession session, CassandraConfig config) {
     this.session = session;
-    this.hours = new CoarseFirst(limits.spansPerHour());
-    this.days = new CoarseFirst(limits.traceSecondsPerDay());
+    this.hours = new CoarseFirst(config.coarseLimits().spansPerHour());
+    this.days = new CoarseFirst(config.coarseLimits().traceSecondsPerDay());
     this.keyspace = config.keyspace();
     this.ttlSeconds = Math.toIntExact(Duration.ofDays(config.retentionDays()).toSeconds());
     // A marker expires two refresh periods before the data of its hour or day would: searches and
@@ -155,11 +155,6 @@ public final class CassandraStorage implements Storage {
    * operators manage it) and prepares every statement.
    */
   public static CassandraStorage create(CassandraConfig config) {
-    return create(config, CoarseFirst.Limits.DEFAULT);
-  }
-
-  /** As {@link #create(CassandraConfig)}, switching buckets to the fine layouts at other limits. */
-  static CassandraStorage create(CassandraConfig config, CoarseFirst.Limits limits) {
     DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
         .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
         .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
@@ -178,7 +173,7 @@ public final class CassandraStorage implements Storage {
     try {
       if (config.manageSchema()) Schema.apply(session, config);
       else Schema.check(session, config.keyspace());
-      return new CassandraStorage(session, config, limits);
+      return new CassandraStorage(session, config);
     } catch (RuntimeException e) {
       session.close();
       throw e;

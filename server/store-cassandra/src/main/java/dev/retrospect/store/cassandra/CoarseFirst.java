@@ -39,22 +39,4 @@ final class CoarseFirst {
     }
     return count.getAndIncrement() < limit;
   }
-
-  /**
-   * The limits of both indexes.
-   *
-   * @param spansPerHour spans of one hour (by start) written to the time index by hour
-   * @param traceSecondsPerDay a trace's spans of one second are one unit of the text index (one row
-   *     per word): so many of them per day are written to the text index by day
-   */
-  record Limits(long spansPerHour, long traceSecondsPerDay) {
-    /**
-     * 100,000 spans: 12,500 rows ≈ 11 MB per time index partition (8 shards); 400,000
-     * trace-seconds: about 200,000 rows ≈ 12 MB per text index partition (4 shards, two rows per
-     * trace-second in the fullest prefix, as in the benchmark). Eight writers' worth (servers
-     * writing the same hour, restarts included) stays under ~100 MB; rates up to about 27 spans/s
-     * and 4.6 trace-seconds/s sustained stay coarse (see RATIONALE.md).
-     */
-    static final Limits DEFAULT = new Limits(100_000, 400_000);
-  }
 }

@@ -21,6 +21,7 @@ class CassandraConfigTest {
     assertThat(config.replication()).isEqualTo(Replication.simple(1));
     assertThat(config.retentionDays()).isEqualTo(7);
     assertThat(config.manageSchema()).isTrue();
+    assertThat(config.coarseLimits()).isEqualTo(new CoarseLimits(100_000, 400_000));
   }
 
   @Test
@@ -33,6 +34,8 @@ class CassandraConfigTest {
         "RETROSPECT_CASSANDRA_REPLICATION", "eu-west:3,us-east:3",
         "RETROSPECT_CASSANDRA_MAX_PENDING_WRITES", "5000",
         "RETROSPECT_CASSANDRA_MANAGE_SCHEMA", "false",
+        "RETROSPECT_CASSANDRA_COARSE_SPANS_PER_HOUR", "20000",
+        "RETROSPECT_CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY", "0",
         "RETROSPECT_RETENTION_DAYS", "30"));
 
     assertThat(config.contactPoints()).containsExactly(
@@ -45,6 +48,7 @@ class CassandraConfigTest {
     assertThat(config.maxPendingWrites()).isEqualTo(5000);
     assertThat(config.manageSchema()).isFalse();
     assertThat(config.retentionDays()).isEqualTo(30);
+    assertThat(config.coarseLimits()).isEqualTo(new CoarseLimits(20_000, 0));
   }
 
   @Test
@@ -57,5 +61,24 @@ class CassandraConfigTest {
         .hasMessageContaining("keyspace");
     assertThatThrownBy(() -> CassandraConfig.fromEnvironment(Map.of("RETROSPECT_RETENTION_DAYS", "0")))
         .hasMessageContaining("retention");
+    assertThatThrownBy(() -> CassandraConfig.fromEnvironment(Map.of("RETROSPECT_CASSANDRA_MAX_PENDING_WRITES", "0")))
+        .hasMessage("RETROSPECT_CASSANDRA_MAX_PENDING_WRITES must be a whole number from 1 to 2147483647, got \"0\"");
+  }
+
+  @Test
+  void aCoarseLimitOutsideItsRangeIsReportedWithItsVariableRangeAndValue() {
+    for (String bad : new String[] {"many", "-1", "1e5", "100,000", "1000001"}) {
+      assertThatThrownBy(() -> CassandraConfig.fromEnvironment(Map.of("RETROSPECT_CASSANDRA_COARSE_SPANS_PER_HOUR", bad)))
+          .hasMessage("RETROSPECT_CASSANDRA_COARSE_SPANS_PER_HOUR must be a whole number from 0 to 1000000, got \""
+              + bad + "\"");
+    }
+    assertThatThrownBy(() -> CassandraConfig.fromEnvironment(
+            Map.of("RETROSPECT_CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY", "4000001")))
+        .hasMessage("RETROSPECT_CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY must be a whole number from 0 to 4000000,"
+            + " got \"4000001\"");
+    assertThat(CassandraConfig.fromEnvironment(Map.of(
+            "RETROSPECT_CASSANDRA_COARSE_SPANS_PER_HOUR", " 1000000 ",
+            "RETROSPECT_CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY", "4000000")).coarseLimits())
+        .as("the largest values").isEqualTo(new CoarseLimits(1_000_000, 4_000_000));
   }
 }

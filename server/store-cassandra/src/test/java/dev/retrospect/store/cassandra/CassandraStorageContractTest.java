@@ -24,7 +24,7 @@ class CassandraStorageContractTest {
   @BeforeAll
   static void createStore(CassandraNode node) {
     storage = CassandraStorage.create(node.config("contract"));
-    mixed = CassandraStorage.create(node.config("contract_mixed"), new CoarseFirst.Limits(2, 2));
+    mixed = CassandraStorage.create(node.config("contract_mixed").withCoarseLimits(new CoarseLimits(2, 2)));
   }
 
   @AfterAll

@@ -47,7 +47,8 @@ class CassandraStorageTest {
     node = started;
     CassandraConfig local = node.config("store");
     config = new CassandraConfig(local.contactPoints(), local.localDatacenter(), local.keyspace(),
-        local.consistency(), Replication.perDatacenter(Map.of("datacenter1", 1)), 7, 20_000, true, null, null);
+        local.consistency(), Replication.perDatacenter(Map.of("datacenter1", 1)), 7, 20_000, CoarseLimits.DEFAULT,
+        true, null, null);
     storage = CassandraStorage.create(config);
     cql = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", node.port()))
         .withLocalDatacenter("datacenter1").build();
@@ -400,7 +401,7 @@ class CassandraStorageTest {
   }
 
   /** Limits at which every span and word goes to the fine layouts. */
-  private static final CoarseFirst.Limits FINE_ONLY = new CoarseFirst.Limits(0, 0);
+  private static final CoarseLimits FINE_ONLY = new CoarseLimits(0, 0);
 
   @Test
   void pagesFollowTheTimeOrderAcrossManySparseMinutesAndTenMinuteBuckets() {
@@ -418,7 +419,7 @@ class CassandraStorageTest {
     }
     long lastOfAMinute = (Math.floorDiv(t, Buckets.MINUTE_MICROS) + 50) * Buckets.MINUTE_MICROS - 1;
     spans.add(TestData.checkout(TestData.traceId(), service, lastOfAMinute, word + "@example.com"));
-    try (CassandraStorage fine = CassandraStorage.create(config, FINE_ONLY)) {
+    try (CassandraStorage fine = CassandraStorage.create(config.withCoarseLimits(FINE_ONLY))) {
       fine.writeSpans(spans).join();
     }
 
@@ -458,7 +459,7 @@ class CassandraStorageTest {
     writeAsVersion3(perSpan, true);
 
     // The new span goes to the fine layouts, so that both layouts' buckets of the hour are merged.
-    try (CassandraStorage upgraded = CassandraStorage.create(config, FINE_ONLY)) {
+    try (CassandraStorage upgraded = CassandraStorage.create(config.withCoarseLimits(FINE_ONLY))) {
       Span after = TestData.checkout(TestData.traceId(), service, noon + 30 * minute, word + "@example.com");
       upgraded.writeSpans(List.of(after)).join();
 
@@ -644,7 +645,7 @@ class CassandraStorageTest {
     // between fine ones; the first written again at the end, as a retry would.
     List<Span> written = new ArrayList<>(spans);
     java.util.Collections.shuffle(written, new java.util.Random(7));
-    try (CassandraStorage limited = CassandraStorage.create(config, new CoarseFirst.Limits(6, 4))) {
+    try (CassandraStorage limited = CassandraStorage.create(config.withCoarseLimits(new CoarseLimits(6, 4)))) {
       for (Span span : written) limited.writeSpans(List.of(span)).join();
       limited.writeSpans(List.of(written.get(0))).join();
 
