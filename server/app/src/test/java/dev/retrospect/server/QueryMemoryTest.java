@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -126,40 +127,80 @@ class QueryMemoryTest {
       String chapter = loadLargeTrace(server);
       List<String> paths = List.of("/api/traces/" + LARGE_TRACE, "/api/chapters/" + chapter, "/api/spans?limit=1000&service=large",
           "/api/spans?q=item&limit=100&sort=oldest");
-      Map<String, String> alone = new HashMap<>();
-      for (String path : paths) {
-        HttpResponse<String> r = server.get(path);
-        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-        alone.put(path, r.body());
-      }
+      Map<String, String> alone = readAlone(server, paths);
       assertThat(TestServer.json(alone.get(paths.get(0))).get("spans")).hasSize(LARGE_TRACE_SPANS);
       assertThat(TestServer.json(alone.get(paths.get(2))).get("spans")).hasSize(LARGE_TRACE_SPANS);
 
-      int readers = 16;
       AtomicInteger shed = new AtomicInteger();
-      CountDownLatch go = new CountDownLatch(1);
-      ExecutorService pool = Executors.newFixedThreadPool(readers);
-      List<Future<HttpResponse<String>>> reads = new ArrayList<>();
-      for (int r = 0; r < readers; r++) {
-        String path = paths.get(r % paths.size());
-        reads.add(pool.submit(() -> {
-          go.await();
-          return getRetryingWhenShed(server, path, shed);
-        }));
-      }
-      go.countDown();
-      for (int r = 0; r < readers; r++) {
-        HttpResponse<String> answer = reads.get(r).get(180, TimeUnit.SECONDS);
-        String path = paths.get(r % paths.size());
-        assertThat(answer.statusCode()).as(path).isEqualTo(200);
-        assertThat(answer.body()).as(path + " answered as when alone").isEqualTo(alone.get(path));
-      }
-      pool.shutdown();
-      System.out.printf("query memory: %d trace, chapter and search reads answered as alone after %d answers of 503%n", readers, shed.get());
+      readConcurrentlyAsAlone(server, alone, 16, shed);
+      System.out.printf("query memory: 16 trace, chapter and search reads answered as alone after %d answers of 503%n", shed.get());
       assertThat(shed.get()).as("answers of 503 for memory").isGreaterThan(0);
       assertThat(server.get("/metrics").body()).contains("retrospect_queries_over_memory_total " + shed.get() + "\n");
       awaitQueryMemoryReserved(server, false);
     }
+  }
+
+  @Test
+  void sessionAndChapterListsReserveTheirRecordsAndAnswerAsAloneWhenRetried(@TempDir Path dataDir) throws Exception {
+    // 1 MB: a page of up to 1,000 sessions reserves 4 MB, a session of 300 chapters 1.2 MB; two do not fit.
+    try (TestServer server = new TestServer(dataDir, "--max-query-memory=1000000", "--max-queries-in-flight=64")) {
+      String session = String.format("%032x", 0xc4a9L);
+      StringBuilder chapters = new StringBuilder();
+      for (int c = 0; c < 300; c++) {
+        if (c > 0) chapters.append(',');
+        chapters.append("{\"chapterId\": \"").append(String.format("%032x", 0xc0000L + c)).append("\", \"sequence\": ").append(c)
+            .append(", \"firstEventTime\": ").append(T0 + c).append(", \"url\": \"http://shop/item/").append(c).append("\"}");
+      }
+      HttpResponse<String> r = server.post(server.ui() + "/v1/replay", "application/json",
+          ReplayAndQueryTest.batch(session, 0, List.of(ReplayAndQueryTest.event(2, T0)), chapters.toString()).getBytes(StandardCharsets.UTF_8));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      Map<String, String> alone = readAlone(server, List.of("/api/sessions?limit=1000", "/api/sessions/" + session));
+      assertThat(TestServer.json(alone.get("/api/sessions/" + session)).get("chapters")).hasSize(300);
+
+      // Each read is quick: bursts are repeated until two overlapped (without reservations none is ever shed).
+      AtomicInteger shed = new AtomicInteger();
+      for (int burst = 0; burst < 10 && shed.get() == 0; burst++) readConcurrentlyAsAlone(server, alone, 16, shed);
+      assertThat(shed.get()).as("answers of 503 for memory").isGreaterThan(0);
+      awaitQueryMemoryReserved(server, false);
+    }
+  }
+
+  /** Each path read alone: the answers concurrent reads must match. */
+  private static Map<String, String> readAlone(TestServer server, List<String> paths) {
+    Map<String, String> alone = new LinkedHashMap<>();
+    for (String path : paths) {
+      HttpResponse<String> r = server.get(path);
+      assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+      alone.put(path, r.body());
+    }
+    return alone;
+  }
+
+  /**
+   * {@code readers} concurrent reads of the paths in turn, each asked again after a 503 as clients
+   * do; each must end answered exactly as when it was read alone.
+   */
+  private static void readConcurrentlyAsAlone(TestServer server, Map<String, String> alone, int readers, AtomicInteger shed)
+      throws Exception {
+    List<String> paths = List.copyOf(alone.keySet());
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(readers);
+    List<Future<HttpResponse<String>>> reads = new ArrayList<>();
+    for (int r = 0; r < readers; r++) {
+      String path = paths.get(r % paths.size());
+      reads.add(pool.submit(() -> {
+        go.await();
+        return getRetryingWhenShed(server, path, shed);
+      }));
+    }
+    go.countDown();
+    for (int r = 0; r < readers; r++) {
+      HttpResponse<String> answer = reads.get(r).get(180, TimeUnit.SECONDS);
+      String path = paths.get(r % paths.size());
+      assertThat(answer.statusCode()).as(path).isEqualTo(200);
+      assertThat(answer.body()).as(path + " answered as when alone").isEqualTo(alone.get(path));
+    }
+    pool.shutdown();
   }
 
   @Test

@@ -214,10 +214,13 @@ class SmallHeapQueryTest {
     @Override
     public String toString() {
       return String.format("%d concurrent reads x %d rounds in %,d ms: %d answered in full, %d shed with 503,"
-              + " %d other answers %s; %d failures of /health or ingest meanwhile; %d bytes reserved after",
-          readers, rounds, millis, answered, shed, failures.size(),
-          failures.stream().map(f -> f.length() > 160 ? f.substring(0, 160) : f).distinct().limit(3).toList(),
-          sideFailures.size(), reservedAfter);
+              + " %d other answers %s; %d failures of /health or ingest meanwhile %s; %d bytes reserved after",
+          readers, rounds, millis, answered, shed, failures.size(), firstFew(failures), sideFailures.size(),
+          firstFew(sideFailures), reservedAfter);
+    }
+
+    private static List<String> firstFew(List<String> failures) {
+      return failures.stream().map(f -> f.length() > 160 ? f.substring(0, 160) : f).distinct().limit(3).toList();
     }
   }
 
