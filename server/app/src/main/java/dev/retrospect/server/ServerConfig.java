@@ -24,7 +24,7 @@ import java.util.Map;
  *     together; the bound on the memory ingest can take
  * @param maxIngestMemory heap ingest requests in flight may hold; 0 for half the JVM's heap
  * @param maxQueriesInFlight API queries running or waiting at once
- * @param maxQueryMemory heap replay reads and exports in flight may hold; 0 for a quarter of the
+ * @param maxQueryMemory heap the API queries in flight may hold; 0 for a quarter of the
  *     JVM's heap
  */
 public record ServerConfig(
@@ -78,7 +78,7 @@ public record ServerConfig(
     MAX_INGEST_IN_FLIGHT("RETROSPECT_MAX_INGEST_IN_FLIGHT", "64", "ingest requests read and decoded at once, all ports together; past it ingest gets 429 with Retry-After"),
     MAX_INGEST_MEMORY("RETROSPECT_MAX_INGEST_MEMORY", "0", "bytes of heap the ingest requests in flight may hold while decoded (6x each decompressed body); past it ingest gets 429/503 with Retry-After; 0 for half the JVM heap"),
     MAX_QUERIES_IN_FLIGHT("RETROSPECT_MAX_QUERIES_IN_FLIGHT", "32", "API queries (/api/…) running or waiting at once; past it a query gets 503 with Retry-After, and ingest is unaffected"),
-    MAX_QUERY_MEMORY("RETROSPECT_MAX_QUERY_MEMORY", "0", "bytes of heap the replay reads and span exports in flight may hold (reserved before they decompress or format); past it a query gets 503 with Retry-After; 0 for a quarter of the JVM heap, so that with ingest's half a quarter stays free");
+    MAX_QUERY_MEMORY("RETROSPECT_MAX_QUERY_MEMORY", "0", "bytes of heap the API queries in flight may hold (trace, chapter, session and replay reads, span searches and exports; each reserved before it is read, decompressed or formatted); past it a query gets 503 with Retry-After; 0 for a quarter of the JVM heap, so that with ingest's half a quarter stays free");
 
     public final String env;
     public final String defaultValue;

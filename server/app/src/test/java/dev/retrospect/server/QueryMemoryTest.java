@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -24,10 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The memory budget of queries: many concurrent large replay reads and span exports against a
- * small budget get some 503 with Retry-After and, asked again, answer complete; ingest and health
- * keep answering meanwhile; every share comes back, also from clients that hang up; and a large
- * read alone is always answered.
+ * The memory budget of queries: many concurrent large replay reads, span exports, trace and chapter
+ * reads and search pages against a small budget get some 503 with Retry-After and, asked again,
+ * answer as a lone read does; ingest and health keep answering meanwhile; every share comes back,
+ * also from clients that hang up; and a large read alone is always answered.
  */
 class QueryMemoryTest {
   private static final int SESSIONS = 4;
@@ -40,6 +41,9 @@ class QueryMemoryTest {
   /** The exported spans start at OtlpJson's fixed time; those ingested during the test an hour later. */
   private static final String EXPORTED = "service=api&to=1764150000000001";
   private static final long LATER_NANOS = 1_764_153_600_000_000_000L;
+  private static final String LARGE_TRACE = "1a79e1a79e1a79e1a79e1a79e1a79e1a";
+  /** Spans of the large trace, 32 KB each: about 3 MB of spans. */
+  private static final int LARGE_TRACE_SPANS = 100;
 
   @Test
   void largeReadsAndExportsBeyondTheBudgetAreShedWithRetryAfterAndAnswerCompleteWhenRetried(@TempDir Path dataDir) throws Exception {
@@ -117,6 +121,89 @@ class QueryMemoryTest {
   }
 
   @Test
+  void largeTraceChapterAndSearchReadsBeyondTheBudgetAreShedAndAnswerAsAloneWhenRetried(@TempDir Path dataDir) throws Exception {
+    // 30 MB: a 3 MB trace (about 20 MB while answered) fits once, not twice.
+    try (TestServer server = new TestServer(dataDir, "--max-query-memory=30000000", "--max-queries-in-flight=64")) {
+      String chapter = loadLargeTrace(server);
+      List<String> paths = List.of("/api/traces/" + LARGE_TRACE, "/api/chapters/" + chapter, "/api/spans?limit=1000&service=large",
+          "/api/spans?q=item&limit=100&sort=oldest");
+      Map<String, String> alone = readAlone(server, paths);
+      assertThat(TestServer.json(alone.get(paths.get(0))).get("spans")).hasSize(LARGE_TRACE_SPANS);
+      assertThat(TestServer.json(alone.get(paths.get(2))).get("spans")).hasSize(LARGE_TRACE_SPANS);
+
+      AtomicInteger shed = new AtomicInteger();
+      readConcurrentlyAsAlone(server, alone, 16, shed);
+      System.out.printf("query memory: 16 trace, chapter and search reads answered as alone after %d answers of 503%n", shed.get());
+      assertThat(shed.get()).as("answers of 503 for memory").isGreaterThan(0);
+      assertThat(server.get("/metrics").body()).contains("retrospect_queries_over_memory_total " + shed.get() + "\n");
+      awaitQueryMemoryReserved(server, false);
+    }
+  }
+
+  @Test
+  void sessionAndChapterListsReserveTheirRecordsAndAnswerAsAloneWhenRetried(@TempDir Path dataDir) throws Exception {
+    // 1 MB: a page of up to 1,000 sessions reserves 4 MB, a session of 300 chapters 1.2 MB; two do not fit.
+    try (TestServer server = new TestServer(dataDir, "--max-query-memory=1000000", "--max-queries-in-flight=64")) {
+      String session = String.format("%032x", 0xc4a9L);
+      StringBuilder chapters = new StringBuilder();
+      for (int c = 0; c < 300; c++) {
+        if (c > 0) chapters.append(',');
+        chapters.append("{\"chapterId\": \"").append(String.format("%032x", 0xc0000L + c)).append("\", \"sequence\": ").append(c)
+            .append(", \"firstEventTime\": ").append(T0 + c).append(", \"url\": \"http://shop/item/").append(c).append("\"}");
+      }
+      HttpResponse<String> r = server.post(server.ui() + "/v1/replay", "application/json",
+          ReplayAndQueryTest.batch(session, 0, List.of(ReplayAndQueryTest.event(2, T0)), chapters.toString()).getBytes(StandardCharsets.UTF_8));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      Map<String, String> alone = readAlone(server, List.of("/api/sessions?limit=1000", "/api/sessions/" + session));
+      assertThat(TestServer.json(alone.get("/api/sessions/" + session)).get("chapters")).hasSize(300);
+
+      // Each read is quick: bursts are repeated until two overlapped (without reservations none is ever shed).
+      AtomicInteger shed = new AtomicInteger();
+      for (int burst = 0; burst < 10 && shed.get() == 0; burst++) readConcurrentlyAsAlone(server, alone, 16, shed);
+      assertThat(shed.get()).as("answers of 503 for memory").isGreaterThan(0);
+      awaitQueryMemoryReserved(server, false);
+    }
+  }
+
+  /** Each path read alone: the answers concurrent reads must match. */
+  private static Map<String, String> readAlone(TestServer server, List<String> paths) {
+    Map<String, String> alone = new LinkedHashMap<>();
+    for (String path : paths) {
+      HttpResponse<String> r = server.get(path);
+      assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+      alone.put(path, r.body());
+    }
+    return alone;
+  }
+
+  /**
+   * {@code readers} concurrent reads of the paths in turn, each asked again after a 503 as clients
+   * do; each must end answered exactly as when it was read alone.
+   */
+  private static void readConcurrentlyAsAlone(TestServer server, Map<String, String> alone, int readers, AtomicInteger shed)
+      throws Exception {
+    List<String> paths = List.copyOf(alone.keySet());
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(readers);
+    List<Future<HttpResponse<String>>> reads = new ArrayList<>();
+    for (int r = 0; r < readers; r++) {
+      String path = paths.get(r % paths.size());
+      reads.add(pool.submit(() -> {
+        go.await();
+        return getRetryingWhenShed(server, path, shed);
+      }));
+    }
+    go.countDown();
+    for (int r = 0; r < readers; r++) {
+      HttpResponse<String> answer = reads.get(r).get(180, TimeUnit.SECONDS);
+      String path = paths.get(r % paths.size());
+      assertThat(answer.statusCode()).as(path).isEqualTo(200);
+      assertThat(answer.body()).as(path + " answered as when alone").isEqualTo(alone.get(path));
+    }
+    pool.shutdown();
+  }
+
+  @Test
   void aLargeReadAloneIsAnsweredEvenBeyondTheWholeBudget(@TempDir Path dataDir) throws Exception {
     // 1 MB: far less than one session read (about 33 MB) or one export needs.
     try (TestServer server = new TestServer(dataDir, "--max-query-memory=1000000")) {
@@ -128,6 +215,10 @@ class QueryMemoryTest {
         assertCompleteReplay(r.body());
       }
       assertCompleteExport(server.get("/api/spans/export?format=json&" + EXPORTED));
+      String chapter = loadLargeTrace(server);
+      assertThat(server.getJson("/api/traces/" + LARGE_TRACE).get("spans")).hasSize(LARGE_TRACE_SPANS);
+      assertThat(server.getJson("/api/chapters/" + chapter).get("spans")).hasSize(LARGE_TRACE_SPANS);
+      assertThat(server.getJson("/api/spans?limit=1000&service=large").get("spans")).hasSize(LARGE_TRACE_SPANS);
       assertThat(server.get("/metrics").body()).contains("retrospect_queries_over_memory_total 0\n");
     }
   }
@@ -220,6 +311,30 @@ class QueryMemoryTest {
       events.add("{\"type\": " + type + ", \"data\": {\"source\": 0, \"text\": \"" + text + "\"}, \"timestamp\": " + (T0 + n) + "}");
     }
     return ReplayAndQueryTest.batch(session, sequence, events, "");
+  }
+
+  /**
+   * A trace of {@link #LARGE_TRACE_SPANS} spans of service "large", each with a 32 KB response body,
+   * and the chapter whose request started it; returns the chapter's id.
+   */
+  private static String loadLargeTrace(TestServer server) throws Exception {
+    String[] spans = new String[LARGE_TRACE_SPANS];
+    for (int n = 0; n < spans.length; n++) {
+      spans[n] = OtlpJson.span(LARGE_TRACE, String.format("%016x", n + 1L), "large" + n, 1_764_150_000_000_000_000L + n * 1_000L,
+          "\"http.response.body\":{\"stringValue\":\"" + ("span " + n + " item ").repeat(4_000).substring(0, 32 * 1024) + "\"}");
+    }
+    HttpResponse<String> r = server.post(server.otlpHttp() + "/v1/traces", "application/json",
+        OtlpJson.request(spans).replace("\"stringValue\": \"api\"", "\"stringValue\": \"large\"").getBytes(StandardCharsets.UTF_8));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String session = String.format("%032x", 0x1a7e5L);
+    String chapter = String.format("%032x", 0xc1a7eL);
+    String chapters = "{\"chapterId\": \"" + chapter + "\", \"sequence\": 0, \"traceId\": \"" + LARGE_TRACE + "\","
+        + " \"firstEventTime\": " + T0 + ", \"requestTime\": " + (T0 + 100) + ", \"method\": \"GET\", \"url\": \"http://shop/\","
+        + " \"status\": 200}";
+    r = server.post(server.ui() + "/v1/replay", "application/json",
+        ReplayAndQueryTest.batch(session, 0, List.of(ReplayAndQueryTest.event(2, T0)), chapters).getBytes(StandardCharsets.UTF_8));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return chapter;
   }
 
   private static void loadSpans(TestServer server) {

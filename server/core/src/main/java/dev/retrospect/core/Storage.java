@@ -38,6 +38,14 @@ public interface Storage extends AutoCloseable {
   /** All spans of a trace ordered by start time, linked; empty when the trace is unknown. */
   List<Span> trace(String traceId);
 
+  /**
+   * About how many bytes {@link #trace} of this trace reads: its spans as stored, each counted with
+   * the resource attributes it names (a trace's answer repeats them for every span); 0 when the
+   * trace is unknown. Told without decoding the spans, so that a caller can reserve memory for the
+   * trace before it reads it.
+   */
+  long traceBytes(String traceId);
+
   /** Service names seen, sorted. */
   List<String> services();
 
@@ -60,6 +68,12 @@ public interface Storage extends AutoCloseable {
    * there is none). Ordered by first event time, then sequence.
    */
   List<ReplayBatch> replay(String sessionId, long fromMicros, long toMicros);
+
+  /**
+   * The total size of the compressed events of the batches that {@link #replay} returns for the
+   * same arguments, told without holding those events.
+   */
+  long replayBytes(String sessionId, long fromMicros, long toMicros);
 
   /**
    * Deletes spans, replay, chapters and sessions older than the given time and reclaims their

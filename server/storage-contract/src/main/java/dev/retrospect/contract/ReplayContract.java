@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  *       the last full snapshot at or before {@code from} (or the session's first batch when there is
  *       none), so a player can start there. Returned batches carry their events and metadata
  *       exactly as written; their chapters and session may be empty (read those with {@code
- *       chapters} and {@code session}).
+ *       chapters} and {@code session}). {@code replayBytes} with the same arguments is the total
+ *       length of the events those batches carry (0 when there are none).
  *   <li>A chapter is upserted: each report of the same chapter id is merged with {@link
  *       Chapter#mergedWith}, in the order of the batch sequence that carried it (not arrival
  *       order), so a late-arriving earlier report does not undo a later one.
@@ -146,6 +147,27 @@ public abstract class ReplayContract extends StorageContract {
     assertThat(storage().replay(session, t + 11_000_000, t + 12_000_000))
         .extracting(ReplayBatch::sequence).containsExactly(0L, 1L);
     assertThat(storage().replay(TestData.sessionId(), t, t + 50_000_000)).isEmpty();
+  }
+
+  @Test
+  void replayBytesIsTheSizeOfTheEventsThatReplayReturns() {
+    String session = TestData.sessionId();
+    long t = TestData.windowStart();
+    for (int i = 0; i < 5; i++) {
+      long first = t + i * 10_000_000L;
+      List<Long> snapshots = i == 0 ? List.of(first) : i == 2 ? List.of(first + 5_000_000) : List.of();
+      write(TestData.batch(session, i, first, first + 9_000_000, 10 * (i + 1), snapshots, List.of(), AGENT, 0));
+    }
+
+    long[][] ranges = {{t, t + 50_000_000}, {t + 41_000_000, t + 42_000_000}, {t + 11_000_000, t + 12_000_000},
+        {t + 60_000_000, t + 70_000_000}};
+    for (long[] range : ranges) {
+      long expected = storage().replay(session, range[0], range[1]).stream().mapToLong(b -> b.events().length).sum();
+      assertThat(storage().replayBytes(session, range[0], range[1])).as("from %d to %d", range[0] - t, range[1] - t)
+          .isEqualTo(expected);
+    }
+    assertThat(storage().replayBytes(session, t, t + 50_000_000)).isPositive();
+    assertThat(storage().replayBytes(TestData.sessionId(), t, t + 50_000_000)).isZero();
   }
 
   @Test

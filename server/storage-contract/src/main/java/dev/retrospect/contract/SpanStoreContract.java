@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
  *       their types), except that sessionId and chapterId may be filled in by linking.
  *   <li>{@code trace(id)} returns every span of the trace ordered by start time (ties in any
  *       order), whatever order they arrived in; an unknown trace gives an empty list.
+ *   <li>{@code traceBytes(id)} is at least the text of the trace's spans, each counted with its
+ *       resource attributes, and not far above it (no more than twice); 0 for an unknown trace.
  *   <li>{@code services()} lists every service that wrote a span, sorted, once each.
  * </ul>
  */
@@ -172,6 +174,31 @@ public abstract class SpanStoreContract extends StorageContract {
     write(span);
 
     assertThat(storage().trace(span.traceId())).containsExactly(span);
+  }
+
+  @Test
+  void traceBytesCountsEachSpanWithItsResourceAttributes() {
+    long start = TestData.windowStart();
+    String service = TestData.service("sized");
+    // One resource of about 2 KB shared by every span, as the spans of one process share theirs.
+    Map<String, AttributeValue> resource = Map.of(
+        "service.name", AttributeValue.string(service), "process.command_line", AttributeValue.string("java ".repeat(400)));
+    String traceId = TestData.traceId();
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      spans.add(TestData.span(service, start + i).traceId(traceId).resourceAttributes(resource)
+          .attribute("http.response.body", ("span " + i + " ").repeat(2_000).substring(0, 10_000)).build());
+    }
+    long text = 20 * (10_000 + 2_000);
+
+    write(spans);
+    write(TestData.span(service, start).resourceAttributes(resource).attribute("other", "x".repeat(100_000)).build());
+
+    long bytes = storage().traceBytes(traceId);
+    assertThat(bytes).as("stored bytes of the trace").isBetween((long) text, 2L * text);
+    write(TestData.span(service, start + 100).traceId(traceId).attribute("late", "y".repeat(50_000)).build());
+    assertThat(storage().traceBytes(traceId)).as("after one more span of 50 KB").isGreaterThanOrEqualTo(bytes + 50_000);
+    assertThat(storage().traceBytes(TestData.traceId())).as("an unknown trace").isZero();
   }
 
   @Test

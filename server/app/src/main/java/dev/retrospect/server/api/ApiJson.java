@@ -29,6 +29,18 @@ public final class ApiJson {
     return NODES.arrayNode();
   }
 
+  /**
+   * The value as compact UTF-8 JSON, written straight to bytes: a JSON string of the whole answer
+   * would hold it twice more (its characters, then the string) before it is encoded.
+   */
+  static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a value could not be written as JSON", e);
+    }
+  }
+
   public static ObjectNode span(Span s) {
     ObjectNode n = NODES.objectNode();
     n.put("traceId", s.traceId());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpObject;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -27,6 +28,7 @@ import dev.retrospect.core.Storage;
 import dev.retrospect.core.StorageOverloadedException;
 import dev.retrospect.server.IngestMetrics;
 import dev.retrospect.server.MemoryBudget;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,8 +56,7 @@ public final class QueryApi {
    * @param maxQueriesInFlight API queries running or waiting at once; past it a query is answered
    *     503 with Retry-After at once, so that a flood of queries neither queues without bound nor
    *     takes the threads ingest decodes on
-   * @param queryMemory the heap the replay reads and exports in flight may hold (see {@link
-   *     QueryMemory})
+   * @param queryMemory the heap the queries in flight may hold (see {@link QueryMemory})
    */
   public QueryApi(Storage storage, IngestMetrics metrics, long maxDecompressedBytes, int maxQueriesInFlight, MemoryBudget queryMemory) {
     this.storage = storage;
@@ -67,13 +68,13 @@ public final class QueryApi {
 
   /** Adds every route to the UI/API port's server. */
   public void addTo(ServerBuilder sb) {
-    sb.service("/api/spans", query(this::spans));
+    sb.service("/api/spans", query(ctx -> spans(ctx, memory.share(ctx))));
     sb.service("/api/spans/export", query(ctx -> SpanExport.export(
         storage, spanQuery(ctx, SpanQuery.MAX_LIMIT), new QueryParameters(ctx).text("format"), memory.share(ctx))));
-    sb.service("/api/traces/{traceId}", query(this::trace));
-    sb.service("/api/chapters/{chapterId}", query(this::chapter));
-    sb.service("/api/sessions", query(this::sessions));
-    sb.service("/api/sessions/{sessionId}", query(this::session));
+    sb.service("/api/traces/{traceId}", query(ctx -> trace(ctx, memory.share(ctx))));
+    sb.service("/api/chapters/{chapterId}", query(ctx -> chapter(ctx, memory.share(ctx))));
+    sb.service("/api/sessions", query(ctx -> sessions(ctx, memory.share(ctx))));
+    sb.service("/api/sessions/{sessionId}", query(ctx -> session(ctx, memory.share(ctx))));
     sb.service("/api/sessions/{sessionId}/events", query(this::events));
     sb.service("/api/services", query(ctx -> json(ApiJson.object().set("services", strings(storage.services())))));
     sb.serviceUnder("/api/", (ctx, req) -> error(HttpStatus.NOT_FOUND, "no API endpoint " + ctx.path() + "; see docs/api.md"));
@@ -82,13 +83,18 @@ public final class QueryApi {
         MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), metrics.prometheusText())));
   }
 
-  private HttpResponse spans(ServiceRequestContext ctx) {
-    Page<Span> page = storage.searchSpans(spanQuery(ctx, SpanQuery.MAX_LIMIT));
-    ObjectNode body = ApiJson.object();
-    ArrayNode spans = body.putArray("spans");
-    page.items().forEach(s -> spans.add(ApiJson.span(s)));
-    body.put("nextCursor", page.nextCursor());
-    return json(body);
+  /** Read page by page as exports are (see {@link SpanPages}): a page of large spans is large. */
+  private HttpResponse spans(ServiceRequestContext ctx, QueryMemory.Share memory) {
+    SpanQuery query = spanQuery(ctx, SpanQuery.MAX_LIMIT);
+    SpanPages.Written spans = SpanPages.read(storage, query, query.limit(), SpanPages::json, SpanPages.COMMA, memory);
+    List<HttpObject> answer = new ArrayList<>();
+    answer.add(ResponseHeaders.builder(HttpStatus.OK).contentType(MediaType.JSON_UTF_8).build());
+    answer.add(HttpData.ofUtf8("{\"spans\":["));
+    spans.chunks().forEach(chunk -> answer.add(HttpData.wrap(chunk)));
+    answer.add(HttpData.ofUtf8("],\"nextCursor\":"));
+    answer.add(HttpData.wrap(ApiJson.bytes(spans.nextCursor())));
+    answer.add(HttpData.ofUtf8("}"));
+    return HttpResponse.of(answer.toArray(HttpObject[]::new));
   }
 
   static SpanQuery spanQuery(ServiceRequestContext ctx, int maxLimit) {
@@ -106,8 +112,9 @@ public final class QueryApi {
         p.cursor());
   }
 
-  private HttpResponse trace(ServiceRequestContext ctx) {
+  private HttpResponse trace(ServiceRequestContext ctx, QueryMemory.Share memory) {
     String traceId = Ids.traceId(ctx.pathParam("traceId"));
+    memory.growTo(QueryMemory.HEAP_PER_SPAN_BYTE * storage.traceBytes(traceId));
     List<Span> spans = storage.trace(traceId);
     Chapter chapter = storage.chapterOfTrace(traceId).orElse(null);
     if (spans.isEmpty() && chapter == null) return error(HttpStatus.NOT_FOUND, "no trace " + traceId);
@@ -119,10 +126,11 @@ public final class QueryApi {
     return json(body);
   }
 
-  private HttpResponse chapter(ServiceRequestContext ctx) {
+  private HttpResponse chapter(ServiceRequestContext ctx, QueryMemory.Share memory) {
     String chapterId = Ids.chapterId(ctx.pathParam("chapterId"));
     Chapter chapter = storage.chapter(chapterId).orElse(null);
     if (chapter == null) return error(HttpStatus.NOT_FOUND, "no chapter " + chapterId);
+    if (chapter.traceId() != null) memory.growTo(QueryMemory.HEAP_PER_SPAN_BYTE * storage.traceBytes(chapter.traceId()));
     Session session = storage.session(chapter.sessionId()).orElse(null);
     List<Span> spans = chapter.traceId() == null ? List.of() : storage.trace(chapter.traceId());
     // A chapter still waiting for its request runs to the last thing the session recorded.
@@ -137,13 +145,14 @@ public final class QueryApi {
     return json(body);
   }
 
-  private HttpResponse sessions(ServiceRequestContext ctx) {
+  private HttpResponse sessions(ServiceRequestContext ctx, QueryMemory.Share memory) {
     QueryParameters p = new QueryParameters(ctx);
     Long from = p.micros("from");
     Long to = p.micros("to");
     if (from != null && to != null && to < from) throw new BadParameterException("to must not be before from");
-    Page<Session> page = storage.searchSessions(
-        new SessionQuery(p.text("q"), from, to, p.flag("errors"), p.limit(SpanQuery.MAX_LIMIT), p.cursor()));
+    SessionQuery query = new SessionQuery(p.text("q"), from, to, p.flag("errors"), p.limit(SpanQuery.MAX_LIMIT), p.cursor());
+    memory.growTo((long) query.limit() * QueryMemory.HEAP_PER_SESSION_OR_CHAPTER);
+    Page<Session> page = storage.searchSessions(query);
     ObjectNode body = ApiJson.object();
     ArrayNode sessions = body.putArray("sessions");
     page.items().forEach(s -> sessions.add(ApiJson.session(s)));
@@ -151,10 +160,11 @@ public final class QueryApi {
     return json(body);
   }
 
-  private HttpResponse session(ServiceRequestContext ctx) {
+  private HttpResponse session(ServiceRequestContext ctx, QueryMemory.Share memory) {
     String sessionId = Ids.sessionId(ctx.pathParam("sessionId"));
     Session session = storage.session(sessionId).orElse(null);
     if (session == null) return error(HttpStatus.NOT_FOUND, "no session " + sessionId);
+    memory.growTo((session.chapterCount() + 1L) * QueryMemory.HEAP_PER_SESSION_OR_CHAPTER);
     ObjectNode body = ApiJson.object();
     body.set("session", ApiJson.session(session));
     ArrayNode chapters = body.putArray("chapters");
@@ -241,7 +251,7 @@ public final class QueryApi {
   }
 
   static HttpResponse json(JsonNode body) {
-    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, body.toString());
+    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, HttpData.wrap(ApiJson.bytes(body)));
   }
 
   static HttpResponse error(HttpStatus status, String message) {

@@ -6,14 +6,30 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The heap that API queries in flight may hold, all together. The count limit alone does not bound
- * it: one replay read holds every batch it answers with, decompressed, and one export up to 10,000
- * spans; 32 of those at once exhausted a 384 MB heap. So a query reserves what it will hold before
- * it decompresses or formats anything, and grows its reservation as it goes. One that does not fit
+ * it: one replay read holds every batch it answers with, decompressed, one trace read every span of
+ * the trace, one search page or export up to 1,000 or 10,000 spans; 32 of those at once exhausted a
+ * 384 MB heap. So a query reserves what it will hold before it reads, decompresses or formats it,
+ * from sizes the store tells without reading (a trace's, a replay's) or page by page (searches),
+ * and grows its reservation as it goes. One that does not fit
  * is answered 503 with Retry-After, unless no other query holds memory: a query alone is always
  * answered. The default is a quarter of the heap, so that with ingest's half a quarter stays free
  * for everything else (the store, connections, the objects each request makes and drops).
  */
 final class QueryMemory {
+  /**
+   * Heap a query holds per byte of the spans it answers with, as a store tells their size: the
+   * spans decoded (their strings and maps, about that size again), their JSON tree, and the bytes
+   * of the answer while they are written and copied once.
+   */
+  static final int HEAP_PER_SPAN_BYTE = 6;
+
+  /**
+   * Heap a query holds per session or chapter it answers with: the record, its strings (a user
+   * agent, URLs) and their JSON, written out. Neither is large; a session may have thousands of
+   * chapters, and a session search a thousand sessions.
+   */
+  static final int HEAP_PER_SESSION_OR_CHAPTER = 4096;
+
   private final MemoryBudget budget;
   private final LongAdder refused;
 

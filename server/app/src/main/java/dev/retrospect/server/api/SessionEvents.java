@@ -21,7 +21,8 @@ import java.util.List;
  * <p>Events are not parsed into trees: each batch is decompressed once, its events are located
  * (time, type, where they start and end) with a streaming parser, and the answer is those byte
  * ranges copied into one array of known size. A read so holds its batches compressed and
- * decompressed, the answer, and a small index per event; it reserves that before decompressing.
+ * decompressed, the answer, and a small index per event: it reserves the compressed batches before
+ * it reads them, and the rest before it decompresses them.
  */
 final class SessionEvents {
   /** rrweb's EventType.Meta. */
@@ -43,6 +44,9 @@ final class SessionEvents {
 
   /** The answer of {@code GET /api/sessions/{id}/events}: {@code {"events":[…]}} as UTF-8 JSON. */
   byte[] between(String sessionId, long fromMicros, long toMicros, QueryMemory.Share memory) {
+    // The batches as stored first, told before they are read; then, once their gzip trailers tell
+    // the decompressed sizes, all that the read holds (which includes them).
+    memory.growTo(storage.replayBytes(sessionId, fromMicros, toMicros));
     List<ReplayBatch> batches = storage.replay(sessionId, fromMicros, toMicros);
     memory.growTo(heapNeeded(batches));
 

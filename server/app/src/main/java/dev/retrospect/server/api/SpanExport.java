@@ -1,6 +1,5 @@
 package dev.retrospect.server.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpObject;
@@ -9,12 +8,10 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import dev.retrospect.core.Ids;
-import dev.retrospect.core.Page;
 import dev.retrospect.core.SemanticConventions;
 import dev.retrospect.core.Span;
 import dev.retrospect.core.SpanQuery;
 import dev.retrospect.core.Storage;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,15 +25,6 @@ final class SpanExport {
   private static final List<String> COLUMNS = List.of(
       "startTime", "traceId", "spanId", "parentSpanId", "service", "name", "kind", "duration",
       "statusCode", "httpStatus", "method", "url", "sessionId", "chapterId", "attributes");
-
-  /** What a row is taken to need before any has been seen: a typical span with a request body. */
-  private static final long ROW_BYTES_GUESS = 1024;
-
-  /**
-   * Heap per byte of answer while a page is formatted: the page's spans (their strings and maps,
-   * about three times their text), its chunk while it grows and is copied, and the chunk kept.
-   */
-  private static final int HEAP_PER_ANSWER_BYTE = 6;
 
   private SpanExport() {}
 
@@ -53,38 +41,11 @@ final class SpanExport {
         .build());
     answer.add(HttpData.ofUtf8(csv ? String.join(",", COLUMNS) + "\r\n" : "{\"spans\":["));
 
-    // Page by page, each page formatted into its own chunk before the next is read, so that the
-    // export holds its answer and one page of spans, reserved before the page is read.
-    long held = 0;
-    long bytesPerRow = ROW_BYTES_GUESS;
-    int rows = 0;
-    SpanQuery page = query.withLimit(SpanQuery.MAX_LIMIT);
-    while (rows < QueryApi.EXPORT_MAX_ROWS) {
-      int limit = Math.min(SpanQuery.MAX_LIMIT, QueryApi.EXPORT_MAX_ROWS - rows);
-      memory.growTo(held + limit * bytesPerRow * HEAP_PER_ANSWER_BYTE);
-      Page<Span> result = storage.searchSpans(page.withLimit(limit));
-      ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-      for (Span s : result.items()) {
-        if (!csv && rows > 0) chunk.write(',');
-        chunk.writeBytes(csv ? csvRow(s) : json(s));
-        rows++;
-      }
-      if (chunk.size() > 0) answer.add(HttpData.wrap(chunk.toByteArray()));
-      held += chunk.size();
-      if (!result.items().isEmpty()) bytesPerRow = Math.max(bytesPerRow, chunk.size() / result.items().size() + 1);
-      if (result.nextCursor() == null || result.items().isEmpty()) break;
-      page = page.withCursor(result.nextCursor());
-    }
+    SpanPages.Written rows = SpanPages.read(storage, query, QueryApi.EXPORT_MAX_ROWS,
+        csv ? SpanExport::csvRow : SpanPages::json, csv ? new byte[0] : SpanPages.COMMA, memory);
+    rows.chunks().forEach(chunk -> answer.add(HttpData.wrap(chunk)));
     if (!csv) answer.add(HttpData.ofUtf8("]}"));
     return HttpResponse.of(answer.toArray(HttpObject[]::new));
-  }
-
-  private static byte[] json(Span s) {
-    try {
-      return ApiJson.MAPPER.writeValueAsBytes(ApiJson.span(s));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a span could not be written as JSON", e);
-    }
   }
 
   private static byte[] csvRow(Span s) {

@@ -90,21 +90,44 @@ final class Resources {
    */
   List<Span> decode(List<Row> rows) {
     List<ByteBuffer> blobs = new ArrayList<>(rows.size());
-    Map<ResourceKey, Map<String, AttributeValue>> known = new HashMap<>();
-    Set<ResourceKey> missing = new LinkedHashSet<>();
+    Set<ResourceKey> keys = new LinkedHashSet<>();
     for (Row row : rows) {
       ByteBuffer blob = row.getByteBuffer("span");
       blobs.add(blob);
       ResourceKey key = BinaryCodec.resourceKey(blob);
-      if (key == null || known.containsKey(key)) continue;
+      if (key != null) keys.add(key);
+    }
+    Map<ResourceKey, Map<String, AttributeValue>> known = resolve(keys);
+    List<Span> spans = new ArrayList<>(blobs.size());
+    for (ByteBuffer blob : blobs) spans.add(BinaryCodec.decodeSpan(blob, key -> known.getOrDefault(key, Map.of())));
+    return spans;
+  }
+
+  /**
+   * About how many bytes each resource's attributes take: the text of their names and values (a
+   * key without a row is left out, as {@link #decode} gives its spans no resource attributes).
+   */
+  Map<ResourceKey, Long> sizes(Collection<ResourceKey> keys) {
+    Map<ResourceKey, Long> sizes = new HashMap<>();
+    resolve(keys).forEach((key, attributes) -> {
+      long bytes = 0;
+      for (Map.Entry<String, AttributeValue> a : attributes.entrySet()) bytes += a.getKey().length() + a.getValue().value().length();
+      sizes.put(key, bytes);
+    });
+    return sizes;
+  }
+
+  /** The attributes of each key, from the cache or, for the keys not cached, read at once. */
+  private Map<ResourceKey, Map<String, AttributeValue>> resolve(Collection<ResourceKey> keys) {
+    Map<ResourceKey, Map<String, AttributeValue>> known = new HashMap<>();
+    Set<ResourceKey> missing = new LinkedHashSet<>();
+    for (ResourceKey key : keys) {
       Map<String, AttributeValue> cached = cache.get(key);
       if (cached != null) known.put(key, cached);
       else missing.add(key);
     }
     known.putAll(fetch(missing));
-    List<Span> spans = new ArrayList<>(blobs.size());
-    for (ByteBuffer blob : blobs) spans.add(BinaryCodec.decodeSpan(blob, key -> known.getOrDefault(key, Map.of())));
-    return spans;
+    return known;
   }
 
   private Map<ResourceKey, Map<String, AttributeValue>> fetch(Set<ResourceKey> keys) {

@@ -252,6 +252,22 @@ public final class SqliteStorage implements Storage {
         });
   }
 
+  @Override
+  public long traceBytes(String traceId) {
+    byte[] id = SpanRow.HEX.parseHex(Ids.traceId(traceId));
+    return readers.read(
+        r -> {
+          // length() of a blob comes from its record header: SQLite does not load the blob for it.
+          PreparedStatement p = r.prepare(
+              "SELECT coalesce(sum(length(s.body) + coalesce(length(res.body), 0)), 0)"
+                  + " FROM spans s LEFT JOIN resources res ON res.id = s.resource_id WHERE s.trace_id = ?");
+          p.setBytes(1, id);
+          try (ResultSet rs = p.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
+  }
+
   /**
    * Joins spans to chapters at read time (see LinkingContract): fields a span carries itself are
    * kept; missing ones come from its trace's chapter when that chapter agrees with them.
@@ -410,26 +426,10 @@ public final class SqliteStorage implements Storage {
     String id = Ids.sessionId(sessionId);
     return readers.read(
         r -> {
-          PreparedStatement meta =
-              r.prepare(
-                  "SELECT sequence, first_event_us, last_event_us, event_count, error_count, full_snapshots"
-                      + " FROM replay_batches WHERE session_id = ? ORDER BY first_event_us, sequence");
-          meta.setString(1, id);
-          List<ReplayBatch> all = new ArrayList<>();
-          try (ResultSet rs = meta.executeQuery()) {
-            while (rs.next()) {
-              String snapshots = rs.getString(6);
-              List<Long> times =
-                  snapshots.isEmpty() ? List.of() : Arrays.stream(snapshots.split(",")).map(Long::valueOf).toList();
-              all.add(new ReplayBatch(id, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4),
-                  rs.getInt(5), times, List.of(), SessionInfo.EMPTY, new byte[0]));
-            }
-          }
-          List<ReplayBatch> chosen = ReplayWindow.select(all, fromMicros, toMicros);
           PreparedStatement events =
               r.prepare("SELECT events FROM replay_batches WHERE session_id = ? AND sequence = ?");
-          List<ReplayBatch> result = new ArrayList<>(chosen.size());
-          for (ReplayBatch b : chosen) {
+          List<ReplayBatch> result = new ArrayList<>();
+          for (ReplayBatch b : ReplayWindow.select(batchSummaries(r, id, null), fromMicros, toMicros)) {
             events.setString(1, id);
             events.setLong(2, b.sequence());
             try (ResultSet rs = events.executeQuery()) {
@@ -441,6 +441,45 @@ public final class SqliteStorage implements Storage {
           }
           return result;
         });
+  }
+
+  @Override
+  public long replayBytes(String sessionId, long fromMicros, long toMicros) {
+    String id = Ids.sessionId(sessionId);
+    return readers.read(
+        r -> {
+          Map<Long, Long> bytes = new HashMap<>();
+          long total = 0;
+          for (ReplayBatch b : ReplayWindow.select(batchSummaries(r, id, bytes), fromMicros, toMicros)) {
+            total += bytes.get(b.sequence());
+          }
+          return total;
+        });
+  }
+
+  /**
+   * The session's batches without their events, ordered by first event time then sequence; when
+   * {@code eventsBytes} is given, it gets the size of each batch's events by sequence.
+   */
+  private static List<ReplayBatch> batchSummaries(ReadConnections.Reader r, String sessionId, Map<Long, Long> eventsBytes)
+      throws SQLException {
+    PreparedStatement meta =
+        r.prepare(
+            "SELECT sequence, first_event_us, last_event_us, event_count, error_count, full_snapshots, length(events)"
+                + " FROM replay_batches WHERE session_id = ? ORDER BY first_event_us, sequence");
+    meta.setString(1, sessionId);
+    List<ReplayBatch> all = new ArrayList<>();
+    try (ResultSet rs = meta.executeQuery()) {
+      while (rs.next()) {
+        String snapshots = rs.getString(6);
+        List<Long> times =
+            snapshots.isEmpty() ? List.of() : Arrays.stream(snapshots.split(",")).map(Long::valueOf).toList();
+        all.add(new ReplayBatch(sessionId, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4),
+            rs.getInt(5), times, List.of(), SessionInfo.EMPTY, new byte[0]));
+        if (eventsBytes != null) eventsBytes.put(rs.getLong(1), rs.getLong(7));
+      }
+    }
+    return all;
   }
 
   @Override
