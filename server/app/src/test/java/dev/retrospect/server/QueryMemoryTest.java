@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The memory budget of queries: many concurrent large replay reads, span exports, trace and chapter
  * reads and search pages against a small budget get some 503 with Retry-After and, asked again,
  * answer as a lone read does; ingest and health keep answering meanwhile; every share comes back,
- * also from clients that hang up; and a large read alone is always answered.
+ * also from clients that hang up; a large read alone is always answered; and everyday searches are
+ * not shed.
  */
 class QueryMemoryTest {
   private static final int SESSIONS = 4;
@@ -219,6 +220,29 @@ class QueryMemoryTest {
       assertThat(server.getJson("/api/traces/" + LARGE_TRACE).get("spans")).hasSize(LARGE_TRACE_SPANS);
       assertThat(server.getJson("/api/chapters/" + chapter).get("spans")).hasSize(LARGE_TRACE_SPANS);
       assertThat(server.getJson("/api/spans?limit=1000&service=large").get("spans")).hasSize(LARGE_TRACE_SPANS);
+      assertThat(server.get("/metrics").body()).contains("retrospect_queries_over_memory_total 0\n");
+    }
+  }
+
+  @Test
+  void everydaySearchesOfSmallSpansRunManyAtOnceWithinTheDefaultBudget(@TempDir Path dataDir) throws Exception {
+    // The query budget bin/retrospect's 384 MB heap gets by default: a quarter.
+    try (TestServer server = new TestServer(dataDir, "--max-query-memory=" + (384L << 20) / 4)) {
+      loadSpans(server);
+      ExecutorService pool = Executors.newFixedThreadPool(24);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<List<Integer>>> readers = new ArrayList<>();
+      for (int reader = 0; reader < 24; reader++) {
+        readers.add(pool.submit(() -> {
+          start.await();
+          List<Integer> statuses = new ArrayList<>();
+          for (int i = 0; i < 5; i++) statuses.add(server.get("/api/spans?service=api").statusCode());
+          return statuses;
+        }));
+      }
+      start.countDown();
+      for (Future<List<Integer>> r : readers) assertThat(r.get(60, TimeUnit.SECONDS)).containsOnly(200);
+      pool.shutdown();
       assertThat(server.get("/metrics").body()).contains("retrospect_queries_over_memory_total 0\n");
     }
   }
