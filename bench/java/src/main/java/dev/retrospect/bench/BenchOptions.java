@@ -57,7 +57,8 @@ public final class BenchOptions {
 
   /** The servers to run, in order, sharing one heap setting and one store kind. */
   public List<BenchTarget> targets(Path workDir, String runTag) {
-    List<String> jvm = List.of("-Xmx" + string("heap", "384m"));
+    // As bin/retrospect starts it: the heap grows from 64 MB instead of starting at its maximum.
+    List<String> jvm = List.of("-Xms64m", "-Xmx" + string("heap", "384m"));
     List<String> zipkinJvm = List.of("-Xmx" + string("zipkin-heap", string("heap", "384m")));
     CassandraNode cassandra = switch (string("store", "embedded")) {
       case "embedded", "mem" -> null;
