@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { launchChromium } from './support/browser.mjs';
-import { seedIvan, seedLargeTrace } from './support/seed.mjs';
+import { hex, postSpans, seedIvan, seedLargeTrace } from './support/seed.mjs';
 import { startServer } from './support/server.mjs';
 
 const screenshots = new URL('../screenshots/', import.meta.url).pathname;
@@ -192,6 +192,27 @@ test('a 10,000-span trace keeps only the visible rows in the page and scrolls to
     console.log(`10,000-span trace: bottom rows rendered ${Date.now() - scrolled} ms after the scroll`);
     assert.ok((await page.locator('.wf-row').count()) < 80);
     await shot(page, 'large-trace');
+  } finally {
+    await page.close();
+  }
+});
+
+// Last: it adds a thousand services that the tests above would otherwise list.
+test('past a thousand services the list says it is cut, and a service from a link beyond it stays chosen', async () => {
+  const spans = Array.from({ length: 1001 }, (_, i) => ({
+    service: `zz-load-${String(i).padStart(4, '0')}`, spanId: hex(8), name: 'GET /health', startMs: Date.now() - 60_000, durationMs: 1,
+  }));
+  await postSpans(server.base, hex(16), spans);
+  const services = await (await fetch(`${server.base}/api/services`)).json();
+  assert.equal(services.services.length, 1000);
+  assert.equal(services.truncated, true);
+
+  const page = await newPage();
+  try {
+    await page.goto(`${server.base}/spans?service=zz-load-1000`);
+    await page.locator('table.spans-table tbody tr').first().waitFor();
+    assert.equal(await page.locator('select').first().inputValue(), 'zz-load-1000');
+    assert.equal(await page.locator('select option[disabled]').innerText(), 'only the first 1000 services are listed');
   } finally {
     await page.close();
   }

@@ -1,6 +1,7 @@
 import type {
   ChapterAnswer,
   EventsAnswer,
+  ServicesAnswer,
   SessionAnswer,
   SessionPage,
   SessionSearch,
@@ -106,5 +107,5 @@ export const api = {
     getJson<SessionAnswer>(`/api/sessions/${id(sessionId)}`, signal),
   sessionEvents: (sessionId: string, from?: number, to?: number, signal?: AbortSignal) =>
     getJson<EventsAnswer>(sessionEventsUrl(sessionId, from, to), signal),
-  services: (signal?: AbortSignal) => getJson<{ services: string[] }>('/api/services', signal),
+  services: (signal?: AbortSignal) => getJson<ServicesAnswer>('/api/services', signal),
 };

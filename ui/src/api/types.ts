@@ -77,6 +77,12 @@ export interface Session {
   errorCount: number;
 }
 
+/** The first service names, sorted; `truncated` when there are more than the server lists. */
+export interface ServicesAnswer {
+  services: string[];
+  truncated: boolean;
+}
+
 export interface SpanPage {
   spans: Span[];
   nextCursor: string | null;

@@ -51,6 +51,15 @@ export function SpansPage() {
                     {service}
                   </option>
                 ))}
+              {/* A service past the listed ones (from a link) still shows as the one chosen. */}
+              {services.state === 'ok' && draft.service && !services.data.services.includes(draft.service) && (
+                <option value={draft.service}>{draft.service}</option>
+              )}
+              {services.state === 'ok' && services.data.truncated && (
+                <option disabled value="…">
+                  {`only the first ${services.data.services.length} services are listed`}
+                </option>
+              )}
             </select>
           </label>
           <label>

@@ -46,8 +46,11 @@ public interface Storage extends AutoCloseable {
    */
   long traceBytes(String traceId);
 
-  /** Service names seen, sorted. */
-  List<String> services();
+  /**
+   * The first {@code limit} service names seen, sorted. Bounded because a client may send any
+   * number of distinct names, and the answer is held in memory whole.
+   */
+  List<String> services(int limit);
 
   Optional<Chapter> chapter(String chapterId);
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  *       order), whatever order they arrived in; an unknown trace gives an empty list.
  *   <li>{@code traceBytes(id)} is at least the text of the trace's spans, each counted with its
  *       resource attributes, and not far above it (no more than twice); 0 for an unknown trace.
- *   <li>{@code services()} lists every service that wrote a span, sorted, once each.
+ *   <li>{@code services(limit)} lists every service that wrote a span, sorted, once each, up to
+ *       the limit: the first names.
  * </ul>
  */
 public abstract class SpanStoreContract extends StorageContract {
@@ -209,8 +210,17 @@ public abstract class SpanStoreContract extends StorageContract {
 
     write(TestData.span(a, start).build(), TestData.span(b, start).build(), TestData.span(a, start + 1).build());
 
-    List<String> services = storage().services();
+    List<String> services = storage().services(1_000);
     assertThat(services).contains(a, b).doesNotHaveDuplicates().isSorted();
+  }
+
+  @Test
+  void servicesGivesTheFirstNamesUpToTheLimit() {
+    long start = TestData.windowStart();
+    for (int i = 0; i < 5; i++) write(TestData.span(TestData.service("svc-limit-" + i), start + i).build());
+    List<String> all = storage().services(100_000);
+    assertThat(storage().services(3)).containsExactlyElementsOf(all.subList(0, 3));
+    assertThat(storage().services(all.size() + 1)).containsExactlyElementsOf(all);
   }
 
   @Test

@@ -76,7 +76,7 @@ public final class QueryApi {
     sb.service("/api/sessions", query(ctx -> sessions(ctx, memory.share(ctx))));
     sb.service("/api/sessions/{sessionId}", query(ctx -> session(ctx, memory.share(ctx))));
     sb.service("/api/sessions/{sessionId}/events", query(this::events));
-    sb.service("/api/services", query(ctx -> json(ApiJson.object().set("services", strings(storage.services())))));
+    sb.service("/api/services", query(this::services));
     sb.serviceUnder("/api/", (ctx, req) -> error(HttpStatus.NOT_FOUND, "no API endpoint " + ctx.path() + "; see docs/api.md"));
     sb.service("/health", get(ctx -> health()));
     sb.service("/metrics", get(ctx -> HttpResponse.of(HttpStatus.OK,
@@ -110,6 +110,20 @@ public final class QueryApi {
         SpanSort.parse(p.text("sort")),
         p.limit(maxLimit),
         p.cursor());
+  }
+
+  /**
+   * The first service names, sorted; {@code truncated} says there are more. A client can send any
+   * number of distinct names, and past a thousand a list is no use in the UI anyway.
+   */
+  private HttpResponse services(ServiceRequestContext ctx) {
+    int limit = new QueryParameters(ctx).limit(SpanQuery.MAX_LIMIT);
+    if (limit == 0) limit = SpanQuery.MAX_LIMIT;
+    List<String> names = storage.services(limit + 1);
+    ObjectNode body = ApiJson.object();
+    body.set("services", strings(names.subList(0, Math.min(limit, names.size()))));
+    body.put("truncated", names.size() > limit);
+    return json(body);
   }
 
   private HttpResponse trace(ServiceRequestContext ctx, QueryMemory.Share memory) {

@@ -296,11 +296,13 @@ public final class SqliteStorage implements Storage {
   }
 
   @Override
-  public List<String> services() {
+  public List<String> services(int limit) {
     return readers.read(
         r -> {
           List<String> names = new ArrayList<>();
-          try (ResultSet rs = r.prepare("SELECT name FROM services ORDER BY name").executeQuery()) {
+          PreparedStatement p = r.prepare("SELECT name FROM services ORDER BY name LIMIT ?");
+          p.setInt(1, limit);
+          try (ResultSet rs = p.executeQuery()) {
             while (rs.next()) names.add(rs.getString(1));
           }
           return names;
