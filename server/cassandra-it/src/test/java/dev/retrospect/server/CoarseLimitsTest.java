@@ -5,17 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retrospect.contract.TestData;
 import dev.retrospect.store.cassandra.CassandraConfig;
 import dev.retrospect.store.cassandra.CassandraNode;
 import dev.retrospect.store.cassandra.CassandraNodeExtension;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,9 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(CassandraNodeExtension.class)
 class CoarseLimitsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
   private static final long HOUR_MILLIS = 3_600_000;
 
   static String keyspace;
@@ -47,13 +38,8 @@ class CoarseLimitsTest {
     CassandraConfig config = node.config("limits");
     keyspace = config.keyspace();
     // One limit from the environment, the other from a flag: the two ways an operator sets them.
-    ServerConfig settings = ServerConfig.from(Map.of(
-            "RETROSPECT_STORAGE", "cassandra",
-            "RETROSPECT_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + node.port(),
-            "RETROSPECT_CASSANDRA_KEYSPACE", keyspace,
-            "RETROSPECT_CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY", "2"),
-        "--cassandra-coarse-spans-per-hour=3", "--http-port=0", "--otlp-http-port=0", "--otlp-grpc-port=0");
-    server = RetrospectServer.start(settings, StorageFactory.open(settings));
+    server = ServersOnCassandra.start(config, Map.of("RETROSPECT_CASSANDRA_COARSE_TRACE_SECONDS_PER_DAY", "2"),
+        "--cassandra-coarse-spans-per-hour=3");
     cql = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", node.port()))
         .withLocalDatacenter("datacenter1").build();
   }
@@ -76,7 +62,8 @@ class CoarseLimitsTest {
       traces.add(trace);
       // Each its own trace, minutes apart: one trace-second of words each.
       long start = hour + i * 7 * 60_000L + i * 1_000L;
-      assertThat(post(span(trace, service, word, start)).statusCode()).isEqualTo(200);
+      assertThat(ServersOnCassandra.postJson("http://127.0.0.1:" + server.otlpHttpPort() + "/v1/traces",
+          span(trace, service, word, start)).statusCode()).isEqualTo(200);
     }
 
     assertThat(traceIds("SELECT trace_id FROM %s.span_index WHERE service = ?", service))
@@ -111,17 +98,7 @@ class CoarseLimitsTest {
   }
 
   private static List<String> foundTraces(String pathAndQuery) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.httpPort() + pathAndQuery)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("GET %s: %s", pathAndQuery, r.body()).isEqualTo(200);
-    JsonNode spans = JSON.readTree(r.body()).get("spans");
+    JsonNode spans = ServersOnCassandra.getJson(server, pathAndQuery).get("spans");
     return StreamSupport.stream(spans.spliterator(), false).map(s -> s.get("traceId").asText()).toList();
-  }
-
-  private static HttpResponse<String> post(String json) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.otlpHttpPort() + "/v1/traces"))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

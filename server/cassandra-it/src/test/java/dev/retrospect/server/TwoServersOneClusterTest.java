@@ -3,16 +3,10 @@ package dev.retrospect.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retrospect.contract.TestData;
 import dev.retrospect.store.cassandra.CassandraConfig;
 import dev.retrospect.store.cassandra.CassandraNode;
 import dev.retrospect.store.cassandra.CassandraNodeExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,27 +21,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(CassandraNodeExtension.class)
 class TwoServersOneClusterTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-
   static RetrospectServer first;
   static RetrospectServer second;
 
   @BeforeAll
   static void start(CassandraNode node) {
     CassandraConfig config = node.config("servers");
-    first = server(config);
-    second = server(config);
-  }
-
-  private static RetrospectServer server(CassandraConfig config) {
-    ServerConfig settings = ServerConfig.from(Map.of(
-            "RETROSPECT_STORAGE", "cassandra",
-            "RETROSPECT_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + config.contactPoints().get(0).getPort(),
-            "RETROSPECT_CASSANDRA_KEYSPACE", config.keyspace()),
-        "--http-port=0", "--otlp-http-port=0", "--otlp-grpc-port=0");
-    return RetrospectServer.start(settings, StorageFactory.open(settings));
+    first = ServersOnCassandra.start(config, Map.of());
+    second = ServersOnCassandra.start(config, Map.of());
   }
 
   @AfterAll
@@ -82,40 +63,26 @@ class TwoServersOneClusterTest {
          "errorCount": 1}
         """.formatted(session, user, t0, t0 + 1, t0 + 3_000, chapter, trace, t0, t0 + 4_000);
 
-    assertThat(post("http://127.0.0.1:" + first.otlpHttpPort() + "/v1/traces", span).statusCode()).isEqualTo(200);
-    assertThat(post("http://127.0.0.1:" + first.httpPort() + "/v1/replay", replay).statusCode()).isEqualTo(200);
+    assertThat(ServersOnCassandra.postJson("http://127.0.0.1:" + first.otlpHttpPort() + "/v1/traces", span).statusCode()).isEqualTo(200);
+    assertThat(ServersOnCassandra.postJson("http://127.0.0.1:" + first.httpPort() + "/v1/replay", replay).statusCode()).isEqualTo(200);
 
-    JsonNode traceView = get(second, "/api/traces/" + trace);
+    JsonNode traceView = ServersOnCassandra.getJson(second, "/api/traces/" + trace);
     assertThat(traceView.get("spans")).singleElement()
         .satisfies(s -> assertThat(s.get("chapterId").asText()).isEqualTo(chapter));
     assertThat(traceView.get("session").get("sessionId").asText()).isEqualTo(session);
 
-    JsonNode found = get(second, "/api/spans?q=" + user).get("spans");
+    JsonNode found = ServersOnCassandra.getJson(second, "/api/spans?q=" + user).get("spans");
     assertThat(found).singleElement().satisfies(s -> {
       assertThat(s.get("traceId").asText()).isEqualTo(trace);
       assertThat(s.get("sessionId").asText()).isEqualTo(session);
     });
 
-    JsonNode sessionView = get(second, "/api/sessions/" + session);
+    JsonNode sessionView = ServersOnCassandra.getJson(second, "/api/sessions/" + session);
     assertThat(sessionView.get("session").get("eventCount").asInt()).isEqualTo(3);
     assertThat(sessionView.get("chapters")).singleElement()
         .satisfies(c -> assertThat(c.get("traceId").asText()).isEqualTo(trace));
-    assertThat(get(second, "/api/sessions/" + session + "/events").get("events")).hasSize(3);
-    assertThat(get(second, "/api/sessions?q=" + user).get("sessions")).singleElement()
+    assertThat(ServersOnCassandra.getJson(second, "/api/sessions/" + session + "/events").get("events")).hasSize(3);
+    assertThat(ServersOnCassandra.getJson(second, "/api/sessions?q=" + user).get("sessions")).singleElement()
         .satisfies(s -> assertThat(s.get("sessionId").asText()).isEqualTo(session));
-  }
-
-  private static HttpResponse<String> post(String url, String json) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode get(RetrospectServer server, String pathAndQuery) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.httpPort() + pathAndQuery)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("GET %s: %s", pathAndQuery, r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
   }
 }
