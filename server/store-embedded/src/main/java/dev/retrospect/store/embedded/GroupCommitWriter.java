@@ -3,6 +3,7 @@ package dev.retrospect.store.embedded;
 import dev.retrospect.core.StorageOverloadedException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -16,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.sqlite.core.DB;
 
 /**
  * The one thread that writes to SQLite, with group commit. Callers enqueue writes; the writer
@@ -32,10 +35,20 @@ import org.sqlite.SQLiteException;
  * <p>A full disk is a state, not one write's fault: while transactions fail with SQLITE_FULL every
  * write fails with {@link StorageOverloadedException} (clients retry later instead of dropping
  * their spans, as they would on a 500), the store reports itself unhealthy, and the log says so
- * once, not once per request.
+ * once, not once per request. The state ends with the first transaction that changes a row and
+ * commits; while no write arrives and the file system has {@link #PROBE_FREE_BYTES} free, the
+ * writer makes one itself every second ({@link WriteTransaction#probeRoom}), so that an idle
+ * server's health recovers too once there is room.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GroupCommitWriter.class.getName());
+  private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * The free space a probe needs before it tries: a small write can fit in the WAL's old frames
+   * while a client's batch still cannot, and the store would say healthy and full by turns. 64 MB
+   * is as far as the WAL grows before it starts over (see SqliteStorage).
+   */
+  static final long PROBE_FREE_BYTES = 64L << 20;
 
   /** One write: its items count against the capacity; apply runs inside the writer's transaction. */
   interface Write {
@@ -47,6 +60,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private record Queued(Write write, CompletableFuture<Void> done) {}
 
   private final Connection connection;
+  private final DB database;
   private final WriteTransaction tx;
   private final Path databaseFile;
   private final FileChannel wal;
@@ -60,14 +74,17 @@ final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean writerDone;
   /** Why writes fail while the disk is full; null otherwise. */
   private volatile String diskFull;
+  private long lastProbeNanos;
 
   /**
    * @param databaseFile the database; the connection must already be in WAL mode with {@code
    *     synchronous = NORMAL}, so that commits write its WAL ({@code <file>-wal}) and this class
    *     syncs it
    */
-  GroupCommitWriter(Connection connection, WriteTransaction tx, Path databaseFile, int capacity) throws IOException {
+  GroupCommitWriter(Connection connection, WriteTransaction tx, Path databaseFile, int capacity)
+      throws IOException, SQLException {
     this.connection = connection;
+    this.database = connection.unwrap(SQLiteConnection.class).getDatabase();
     this.tx = tx;
     this.databaseFile = databaseFile;
     this.wal = FileChannel.open(Path.of(databaseFile + "-wal"), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
@@ -140,6 +157,7 @@ final class GroupCommitWriter implements AutoCloseable {
         Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           if (closing && queue.isEmpty()) return;
+          probeRoomWhileFull();
           continue;
         }
         group.add(first);
@@ -160,9 +178,9 @@ final class GroupCommitWriter implements AutoCloseable {
    */
   private void commit(List<Queued> group) {
     try {
-      transaction(group.stream().map(Queued::write).toList());
+      boolean wrote = transaction(group.stream().map(Queued::write).toList());
       committed.addAll(group);
-      diskHasRoom();
+      if (wrote) diskHasRoom();
     } catch (SQLException | RuntimeException groupFailure) {
       if (isDiskFull(groupFailure)) {
         failAll(group);
@@ -170,9 +188,9 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       for (Queued q : group) {
         try {
-          transaction(List.of(q.write()));
+          boolean wrote = transaction(List.of(q.write()));
           committed.add(q);
-          diskHasRoom();
+          if (wrote) diskHasRoom();
         } catch (SQLException | RuntimeException e) {
           if (isDiskFull(e)) {
             failAll(List.of(q));
@@ -198,6 +216,40 @@ final class GroupCommitWriter implements AutoCloseable {
     for (Queued q : writes) finish(q, new StorageOverloadedException(diskFull));
   }
 
+  /** While the disk is full and no write comes, tries a write of its own now and then. */
+  private void probeRoomWhileFull() {
+    if (diskFull == null || System.nanoTime() - lastProbeNanos < PROBE_INTERVAL_NANOS) return;
+    lastProbeNanos = System.nanoTime();
+    if (usableBytes() < PROBE_FREE_BYTES) return;
+    try {
+      if (transaction(List.of(probe()))) diskHasRoom();
+    } catch (SQLException | RuntimeException e) {
+      if (!isDiskFull(e)) LOG.log(Level.FINE, "write probe failed", e);
+    }
+  }
+
+  private long usableBytes() {
+    try {
+      return Files.getFileStore(databaseFile).getUsableSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE; // unknown: let the probe's own write decide
+    }
+  }
+
+  private static Write probe() {
+    return new Write() {
+      @Override
+      public int items() {
+        return 0;
+      }
+
+      @Override
+      public void apply(WriteTransaction tx) throws SQLException {
+        tx.probeRoom();
+      }
+    };
+  }
+
   private void diskHasRoom() {
     if (diskFull != null) {
       diskFull = null;
@@ -205,7 +257,14 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private void transaction(List<Write> writes) throws SQLException {
+  /**
+   * Applies the writes in one transaction and commits it.
+   *
+   * @return whether it changed a row: only then did the commit write to the disk, and prove that
+   *     there was room (a purge that found nothing, or a test's pragma, proves nothing)
+   */
+  private boolean transaction(List<Write> writes) throws SQLException {
+    long changesBefore = database.total_changes();
     try (Statement s = connection.createStatement()) {
       s.executeUpdate("BEGIN IMMEDIATE");
     }
@@ -214,6 +273,7 @@ final class GroupCommitWriter implements AutoCloseable {
       try (Statement s = connection.createStatement()) {
         s.executeUpdate("COMMIT");
       }
+      return database.total_changes() > changesBefore;
     } catch (SQLException | RuntimeException e) {
       try (Statement s = connection.createStatement()) {
         s.executeUpdate("ROLLBACK");

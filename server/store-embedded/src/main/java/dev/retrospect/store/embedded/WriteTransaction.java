@@ -354,6 +354,17 @@ final class WriteTransaction implements AutoCloseable {
   }
 
   /**
+   * Writes 64 KB and deletes it again, so that committing proves a write fits on the disk (see
+   * {@link GroupCommitWriter}, the full disk).
+   */
+  void probeRoom() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate("INSERT INTO write_probe VALUES (zeroblob(65536))");
+      s.executeUpdate("DELETE FROM write_probe");
+    }
+  }
+
+  /**
    * Lets the database grow by at most {@code pages} more pages; past that SQLite fails writes with
    * SQLITE_FULL, exactly as on a full disk. Tests use it to fill the disk without filling a disk.
    */

@@ -60,7 +60,7 @@ class SqliteStorageFilesTest {
   @Test
   void migrationsAreAppliedOnceAndRecorded() throws SQLException {
     try (SqliteStorage first = SqliteStorage.open(dataDirectory)) {
-      assertThat(first.migrationsApplied()).containsExactly(1, 2, 3, 4);
+      assertThat(first.migrationsApplied()).containsExactly(1, 2, 3, 4, 5);
     }
     try (SqliteStorage again = SqliteStorage.open(dataDirectory)) {
       assertThat(again.migrationsApplied()).isEmpty();
@@ -68,7 +68,7 @@ class SqliteStorageFilesTest {
     }
     try (Connection c = sideConnection()) {
       assertThat(single(c, "SELECT group_concat(version || ':' || description) FROM schema_version"))
-          .isEqualTo("1:schema,2:vocabulary,3:shared_resources,4:resource_retention");
+          .isEqualTo("1:schema,2:vocabulary,3:shared_resources,4:resource_retention,5:write_probe");
     }
   }
 
@@ -158,14 +158,15 @@ class SqliteStorageFilesTest {
           TestData.span("a", start + 3).resourceAttributes(resource("a")).build(),
           TestData.span("b", start + 5).resourceAttributes(resource("b")).build())).join();
     }
-    // The database as version 3 left it: no last_start_us.
+    // The database as version 3 left it: no last_start_us (and nothing of later versions).
     try (Connection c = sideConnection(); Statement s = c.createStatement()) {
       s.executeUpdate("ALTER TABLE resources DROP COLUMN last_start_us");
       s.executeUpdate("INSERT INTO resources (body) VALUES (x'00')");
-      s.executeUpdate("DELETE FROM schema_version WHERE version = 4");
+      s.executeUpdate("DROP TABLE write_probe");
+      s.executeUpdate("DELETE FROM schema_version WHERE version >= 4");
     }
     try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
-      assertThat(storage.migrationsApplied()).containsExactly(4);
+      assertThat(storage.migrationsApplied()).containsExactly(4, 5);
     }
     try (Connection c = sideConnection()) {
       assertThat(single(c, "SELECT group_concat(last_start_us - " + start + ") FROM (SELECT last_start_us FROM resources ORDER BY id)"))
@@ -321,6 +322,43 @@ class SqliteStorageFilesTest {
       }
     } finally {
       writerLog.removeHandler(capture);
+    }
+  }
+
+  @Test
+  void anIdleStoreIsHealthyAgainSoonAfterTheDiskHasRoomWithoutWaitingForAWrite() throws Exception {
+    String service = TestData.service("idle");
+    long t = TestData.windowStart();
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      storage.writeSpans(List.of(TestData.span(service, t).build())).join();
+      storage.capGrowth(0);
+      Span refused = TestData.span(service, t + 1).attribute("http.request.body", "x".repeat(200_000)).build();
+      assertThatThrownBy(() -> storage.writeSpans(List.of(refused)).join())
+          .cause().isInstanceOf(StorageOverloadedException.class);
+
+      // The writer's own probes (one a second while idle) keep failing while there is no room.
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+      while (System.nanoTime() < until) {
+        assertThatThrownBy(storage::check).hasMessageContaining("is full");
+        Thread.sleep(100);
+      }
+
+      // Room again, and no client writes: the next probe commits and the store says so.
+      storage.capGrowth(1_000_000);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        try {
+          storage.check();
+          break;
+        } catch (IllegalStateException stillFull) {
+          if (System.nanoTime() > deadline) throw stillFull;
+          Thread.sleep(50);
+        }
+      }
+      assertThat(storage.searchSpans(SpanQuery.all().withService(service).withLimit(10)).items()).hasSize(1);
+      try (Connection c = sideConnection()) {
+        assertThat(single(c, "SELECT count(*) FROM write_probe")).as("the probe leaves nothing").isEqualTo("0");
+      }
     }
   }
 
