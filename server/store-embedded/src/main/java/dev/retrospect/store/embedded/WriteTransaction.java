@@ -310,7 +310,10 @@ final class WriteTransaction implements AutoCloseable {
           deleted += span.executeUpdate();
         }
       }
-      if (deleted < limit) deleteResourcesBefore(micros);
+      if (deleted < limit) {
+        deleteResourcesBefore(micros);
+        deleteServicesWithoutSpans();
+      }
       return deleted;
     }
   }
@@ -326,6 +329,19 @@ final class WriteTransaction implements AutoCloseable {
         "DELETE FROM resources WHERE last_start_us < ? AND id < (SELECT max(id) FROM resources)")) {
       delete.setLong(1, micros);
       if (delete.executeUpdate() > 0) knownResources.clear();
+    }
+  }
+
+  /**
+   * Forgets the names of services that have no span left, so that the service list shows what can
+   * still be found (a renamed or retired service leaves with its last span, as its TTL makes it
+   * leave the Cassandra store). One lookup in {@code spans_by_service_start} per name.
+   */
+  private void deleteServicesWithoutSpans() throws SQLException {
+    try (Statement delete = connection.createStatement()) {
+      int forgotten = delete.executeUpdate(
+          "DELETE FROM services WHERE NOT EXISTS (SELECT 1 FROM spans WHERE spans.service = services.name)");
+      if (forgotten > 0) knownServices.clear();
     }
   }
 

@@ -433,6 +433,26 @@ class SqliteStorageFilesTest {
     }
   }
 
+  @Test
+  void purgeForgetsAServiceWithItsLastSpanAndItComesBackWithANewOne() throws Exception {
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      String retired = TestData.service("retired");
+      String active = TestData.service("active");
+      long old = TestData.EPOCH_2001_MICROS - 10_000_000_000L;
+      storage.writeSpans(List.of(
+          TestData.span(retired, old).build(),
+          TestData.span(active, old).build(),
+          TestData.span(active, TestData.windowStart()).build())).join();
+      assertThat(storage.services(1_000)).contains(retired, active);
+
+      storage.purgeBefore(TestData.EPOCH_2001_MICROS);
+
+      assertThat(storage.services(1_000)).contains(active).doesNotContain(retired);
+      storage.writeSpans(List.of(TestData.span(retired, TestData.windowStart()).build())).join();
+      assertThat(storage.services(1_000)).as("the writer must not remember it as listed").contains(retired, active);
+    }
+  }
+
   private long filesSize() throws Exception {
     long total = 0;
     try (var files = Files.list(dataDirectory)) {
