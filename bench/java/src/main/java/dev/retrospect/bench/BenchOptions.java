@@ -58,7 +58,11 @@ public final class BenchOptions {
   /** The servers to run, in order, sharing one heap setting and one store kind. */
   public List<BenchTarget> targets(Path workDir, String runTag) {
     // As bin/retrospect starts it: the heap grows from 64 MB instead of starting at its maximum.
-    List<String> jvm = List.of("-Xms64m", "-Xmx" + string("heap", "384m"));
+    List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx" + string("heap", "384m")));
+    // Extra options for Retrospect's JVM only (not the load generator's), e.g. another collector.
+    for (String option : string("retrospect-jvm", "").split(" ")) {
+      if (!option.isBlank()) jvm.add(option);
+    }
     List<String> zipkinJvm = List.of("-Xmx" + string("zipkin-heap", string("heap", "384m")));
     CassandraNode cassandra = switch (string("store", "embedded")) {
       case "embedded", "mem" -> null;
@@ -83,5 +87,5 @@ public final class BenchOptions {
 
   static final Set<String> COMMON = Set.of("targets", "store", "heap", "retrospect-jar",
       "zipkin-jar", "work-dir", "cassandra", "cassandra-dc", "connections", "spans-per-request",
-      "seed", "zipkin-heap", "retrospect-classpath", "resource");
+      "seed", "zipkin-heap", "retrospect-classpath", "resource", "retrospect-jvm");
 }
