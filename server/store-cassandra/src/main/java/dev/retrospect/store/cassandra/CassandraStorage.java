@@ -49,7 +49,7 @@ public final class CassandraStorage implements Storage {
   private static final int MAX_IN_FLIGHT_STATEMENTS = 256;
   /** Rows that say which hours, days and services have data are rewritten this often at most. */
   private static final long MARKER_REFRESH_MILLIS = 3_600_000;
-  /** Rows per page when a read only measures them (see {@link #traceBytes}). */
+  /** Rows per page when rows written before version 6 are measured (see {@link #traceBytes}). */
   private static final int MEASURED_PAGE_ROWS = 100;
 
   private final CqlSession session;
@@ -80,6 +80,8 @@ public final class CassandraStorage implements Storage {
   private final PreparedStatement selectChapterOwner;
   private final PreparedStatement claimChapter;
   private final PreparedStatement selectTrace;
+  private final PreparedStatement selectTraceSizes;
+  private final PreparedStatement selectTraceToMeasure;
   private final PreparedStatement selectServices;
   private final PreparedStatement selectChapterReports;
   private final PreparedStatement selectChaptersOfSession;
@@ -106,7 +108,8 @@ public final class CassandraStorage implements Storage {
     this.ownerTtlSeconds = ttlSeconds + (int) Duration.ofDays(1).toSeconds();
     this.writer = new BoundedWriter(session, config.maxPendingWrites(), MAX_IN_FLIGHT_STATEMENTS);
 
-    insertSpan = prepare("INSERT INTO {ks}.spans (trace_id, span_id, start_micros, span) VALUES (?, ?, ?, ?) USING TTL ?");
+    insertSpan = prepare("INSERT INTO {ks}.spans (trace_id, span_id, start_micros, span, span_bytes)"
+        + " VALUES (?, ?, ?, ?, ?) USING TTL ?");
     for (TimeBucket.Table spans : TimeBucket.SPAN_TABLES) {
       insertSpanIndex.put(spans, prepare("INSERT INTO {ks}." + spans.name + " (" + spans.column + ", shard,"
           + " start_micros, trace_id, span_id, service, duration, http_status, error, span)"
@@ -120,9 +123,9 @@ public final class CassandraStorage implements Storage {
     insertService = prepare("INSERT INTO {ks}.services (kind, service) VALUES ('all', ?) USING TTL ?");
     insertBatch = prepare("INSERT INTO {ks}.replay_batches (session_id, sequence, first_event_micros,"
         + " last_event_micros, event_count, error_count, full_snapshots, chapters, service, user_agent, entry_url,"
-        + " user_id, user_email, events) VALUES (:session_id, :sequence, :first_event_micros, :last_event_micros,"
-        + " :event_count, :error_count, :full_snapshots, :chapters, :service, :user_agent, :entry_url, :user_id,"
-        + " :user_email, :events) IF NOT EXISTS USING TTL :ttl");
+        + " user_id, user_email, events, events_bytes) VALUES (:session_id, :sequence, :first_event_micros,"
+        + " :last_event_micros, :event_count, :error_count, :full_snapshots, :chapters, :service, :user_agent,"
+        + " :entry_url, :user_id, :user_email, :events, :events_bytes) IF NOT EXISTS USING TTL :ttl");
     insertSessionDay = prepare("INSERT INTO {ks}.sessions_by_day (day, session_id) VALUES (?, ?) USING TTL ?");
     insertChapterBySession = prepare("INSERT INTO {ks}.chapters_by_session (session_id, chapter_sequence,"
         + " chapter_id, batch_sequence, chapter) VALUES (?, ?, ?, ?, ?) USING TTL ?");
@@ -133,13 +136,15 @@ public final class CassandraStorage implements Storage {
     claimChapter = prepare("INSERT INTO {ks}.chapter_owners (chapter_id, session_id) VALUES (?, ?)"
         + " IF NOT EXISTS USING TTL ?");
     selectTrace = prepare("SELECT span FROM {ks}.spans WHERE trace_id = ?");
+    selectTraceSizes = prepare("SELECT span_bytes FROM {ks}.spans WHERE trace_id = ?");
+    selectTraceToMeasure = prepare("SELECT span_bytes, span FROM {ks}.spans WHERE trace_id = ?");
     selectServices = prepare("SELECT service FROM {ks}.services WHERE kind = 'all' LIMIT ?");
     selectChapterReports = prepare("SELECT chapter FROM {ks}.chapter_reports WHERE chapter_id = ?");
     selectChaptersOfSession = prepare("SELECT chapter_id, chapter FROM {ks}.chapters_by_session WHERE session_id = ?");
     selectChapterIdsOfSession = prepare("SELECT chapter_id FROM {ks}.chapters_by_session WHERE session_id = ?");
     selectChapterOfTrace = prepare("SELECT chapter_id FROM {ks}.chapter_by_trace WHERE trace_id = ?");
     selectBatchSummaries = prepare("SELECT sequence, first_event_micros, last_event_micros, event_count,"
-        + " error_count, full_snapshots, service, user_agent, entry_url, user_id, user_email"
+        + " error_count, full_snapshots, service, user_agent, entry_url, user_id, user_email, events_bytes"
         + " FROM {ks}.replay_batches WHERE session_id = ?");
     selectBatch = prepare("SELECT events FROM {ks}.replay_batches WHERE session_id = ? AND sequence = ?");
     selectBuckets = prepare("SELECT bucket FROM {ks}.buckets WHERE kind = ?");
@@ -209,9 +214,11 @@ public final class CassandraStorage implements Storage {
     Map<Map<String, AttributeValue>, Resources.Encoded> spanResources = new IdentityHashMap<>();
     for (Span span : unique.values()) {
       Map<String, AttributeValue> resource = span.resourceAttributes();
-      ByteBuffer blob = resource.isEmpty() ? BinaryCodec.encode(span)
-          : BinaryCodec.encode(span, spanResources.computeIfAbsent(resource, Resources.Encoded::of).key());
+      Resources.Encoded named = resource.isEmpty() ? null : spanResources.computeIfAbsent(resource, Resources.Encoded::of);
+      ByteBuffer blob = named == null ? BinaryCodec.encode(span) : BinaryCodec.encode(span, named.key());
       int size = blob.remaining();
+      // What traceBytes counts for the span: the row and the resource attributes a read adds to it.
+      int measured = Math.toIntExact(size + (named == null ? 0 : named.textBytes()));
       String trace = span.traceId();
       String id = span.spanId();
       long start = span.startMicros();
@@ -219,7 +226,7 @@ public final class CassandraStorage implements Storage {
           ? TimeBucket.Table.SPANS_BY_HOUR : TimeBucket.Table.SPANS_BY_MINUTE;
       long bucket = table.bucket(start);
       int shard = Buckets.spanShard(trace, id);
-      rows.add("spans:" + trace, insertSpan.bind(trace, id, start, blob, ttlSeconds), size);
+      rows.add("spans:" + trace, insertSpan.bind(trace, id, start, blob, measured, ttlSeconds), size);
       rows.add(table.name + ":" + bucket + ":" + shard,
           insertSpanIndex.get(table).bind(bucket, shard, start, trace, id, span.service(), span.durationMicros(),
               span.httpStatus() == null ? 0 : span.httpStatus(), span.isError(), blob, ttlSeconds),
@@ -298,6 +305,7 @@ public final class CassandraStorage implements Storage {
         .setList("full_snapshots", batch.fullSnapshotMicros(), Long.class)
         .setByteBuffer("chapters", chapters.duplicate())
         .setByteBuffer("events", ByteBuffer.wrap(batch.events()))
+        .setInt("events_bytes", batch.events().length)
         .setInt("ttl", ttlSeconds);
     // Absent details stay unset rather than null: a null would write a tombstone.
     setIfPresent(row, "service", info.service());
@@ -422,16 +430,34 @@ public final class CassandraStorage implements Storage {
   }
 
   /**
-   * Cassandra 5.0 has no function for the length of a blob, so the trace's rows are read to be
-   * measured: a page of {@link #MEASURED_PAGE_ROWS} at a time, never decoded, so that measuring
-   * holds little however large the trace. That is a second read of the partition, cheap for the
-   * traces people open (a few hundred spans); storing each row's size would save it.
+   * The sum of the sizes stored with the rows since version 6 (Cassandra 5.0 has no function for
+   * the length of a blob): a read of small int columns. A row written before has no size; a trace
+   * holding one is read again, its blobs this time, and such rows are measured.
    */
   @Override
   public long traceBytes(String traceId) {
+    String id = Ids.traceId(traceId);
+    long bytes = 0;
+    for (Row row : session.execute(selectTraceSizes.bind(id))) {
+      if (row.isNull("span_bytes")) return measureTrace(id);
+      bytes += row.getInt("span_bytes");
+    }
+    return bytes;
+  }
+
+  /**
+   * The trace's stored sizes, and for rows without one the row measured with the resource it
+   * names: a page of {@link #MEASURED_PAGE_ROWS} at a time, never decoded, so that measuring holds
+   * little however large the trace.
+   */
+  private long measureTrace(String traceId) {
     long bytes = 0;
     Map<ResourceKey, Long> spansPerResource = new HashMap<>();
-    for (Row row : session.execute(selectTrace.bind(Ids.traceId(traceId)).setPageSize(MEASURED_PAGE_ROWS))) {
+    for (Row row : session.execute(selectTraceToMeasure.bind(traceId).setPageSize(MEASURED_PAGE_ROWS))) {
+      if (!row.isNull("span_bytes")) {
+        bytes += row.getInt("span_bytes");
+        continue;
+      }
       ByteBuffer blob = row.getByteBuffer("span");
       bytes += blob.remaining();
       ResourceKey key = BinaryCodec.resourceKey(blob);
@@ -559,12 +585,19 @@ public final class CassandraStorage implements Storage {
     return batches.stream().map(CompletableFuture::join).toList();
   }
 
-  /** The chosen batches' events are read one at a time to be measured, as for {@link #traceBytes}. */
+  /**
+   * The sizes stored with the chosen batches since version 6, which come with the summaries that
+   * choose them; a batch written before has none, and its events are read to be measured.
+   */
   @Override
   public long replayBytes(String sessionId, long fromMicros, long toMicros) {
     String id = Ids.sessionId(sessionId);
     long bytes = 0;
     for (Row summary : chosenBatches(id, fromMicros, toMicros)) {
+      if (!summary.isNull("events_bytes")) {
+        bytes += summary.getInt("events_bytes");
+        continue;
+      }
       Row batch = session.execute(selectBatch.bind(id, summary.getLong("sequence"))).one();
       if (batch != null) bytes += orEmpty(batch.getByteBuffer("events")).remaining();
     }

@@ -33,11 +33,14 @@ final class Resources {
   private static final int BOUND = 10_000;
   private static final Logger LOG = Logger.getLogger(Resources.class.getName());
 
-  /** A resource's attributes encoded once per write, with the key of those bytes. */
-  record Encoded(ResourceKey key, ByteBuffer attributes) {
+  /**
+   * A resource's attributes encoded once per write, with the key of those bytes and the size a
+   * span naming it is counted with (see {@link #textBytes}).
+   */
+  record Encoded(ResourceKey key, ByteBuffer attributes, long textBytes) {
     static Encoded of(Map<String, AttributeValue> attributes) {
       ByteBuffer bytes = BinaryCodec.encodeResource(attributes);
-      return new Encoded(ResourceKey.of(bytes), bytes);
+      return new Encoded(ResourceKey.of(bytes), bytes, Resources.textBytes(attributes));
     }
   }
 
@@ -104,17 +107,20 @@ final class Resources {
   }
 
   /**
-   * About how many bytes each resource's attributes take: the text of their names and values (a
-   * key without a row is left out, as {@link #decode} gives its spans no resource attributes).
+   * About how many bytes each resource's attributes take, by {@link #textBytes} (a key without a
+   * row is left out, as {@link #decode} gives its spans no resource attributes).
    */
   Map<ResourceKey, Long> sizes(Collection<ResourceKey> keys) {
     Map<ResourceKey, Long> sizes = new HashMap<>();
-    resolve(keys).forEach((key, attributes) -> {
-      long bytes = 0;
-      for (Map.Entry<String, AttributeValue> a : attributes.entrySet()) bytes += a.getKey().length() + a.getValue().value().length();
-      sizes.put(key, bytes);
-    });
+    resolve(keys).forEach((key, attributes) -> sizes.put(key, textBytes(attributes)));
     return sizes;
+  }
+
+  /** About how many bytes resource attributes take: the text of their names and values. */
+  static long textBytes(Map<String, AttributeValue> attributes) {
+    long bytes = 0;
+    for (Map.Entry<String, AttributeValue> a : attributes.entrySet()) bytes += a.getKey().length() + a.getValue().value().length();
+    return bytes;
   }
 
   /** The attributes of each key, from the cache or, for the keys not cached, read at once. */

@@ -24,8 +24,15 @@ final class Schema {
    * written to, whose spans in the new tables it would not find. Version 5 added {@code resources}
    * and stores spans naming their resource there (format 2 of {@link BinaryCodec}), which a version
    * 4 server could not decode, so a version 4 server refuses a keyspace it has written to.
+   * Version 6 added {@code span_bytes} to {@code spans} and {@code events_bytes} to {@code
+   * replay_batches}, the sizes that {@code traceBytes} and {@code replayBytes} add up, written with
+   * each row so that measuring a trace or a replay no longer reads its blobs. A version 5 server
+   * would read such a keyspace correctly, but rows it wrote would have no size (read back as rows
+   * written before version 6 are: measured from their blobs) and a span it wrote again would keep
+   * the size a version 6 server stored for it; so a version 5 server refuses it too, like every
+   * older version a newer one.
    */
-  static final int VERSION = 5;
+  static final int VERSION = 6;
 
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -44,7 +51,8 @@ final class Schema {
   /**
    * Every version's statements, one per entry, in order; {ks} is the keyspace, {twcs} the TWCS
    * options. Version 2 added {@code chapter_owners}; version 3 added none; version 4 the
-   * tables by minute and by ten minutes; version 5 {@code resources} (see {@link #VERSION}).
+   * tables by minute and by ten minutes; version 5 {@code resources}; version 6 two size columns
+   * (see {@link #VERSION}). A column is added with {@code IF NOT EXISTS}, as a table is created.
    */
   private static final List<String> MIGRATIONS = List.of(
       """
@@ -113,7 +121,9 @@ final class Schema {
       // Not time-series: a row is rewritten every hour while spans name it, so it never expires as a whole window.
       """
       CREATE TABLE IF NOT EXISTS {ks}.resources (
-        id blob PRIMARY KEY, attributes blob) WITH gc_grace_seconds = 10800""");
+        id blob PRIMARY KEY, attributes blob) WITH gc_grace_seconds = 10800""",
+      "ALTER TABLE {ks}.spans ADD IF NOT EXISTS span_bytes int",
+      "ALTER TABLE {ks}.replay_batches ADD IF NOT EXISTS events_bytes int");
 
   private Schema() {}
 

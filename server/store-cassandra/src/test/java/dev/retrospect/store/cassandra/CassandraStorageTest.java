@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.retrospect.contract.TestData;
 import dev.retrospect.core.AttributeValue;
 import dev.retrospect.core.Attributes;
@@ -18,6 +19,7 @@ import dev.retrospect.core.SpanSort;
 import dev.retrospect.core.StorageOverloadedException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -559,6 +561,125 @@ class CassandraStorageTest {
     } finally {
       cql.execute("UPDATE " + ks + ".schema_version SET version = ? WHERE id = 'retrospect'", Schema.VERSION);
     }
+  }
+
+  @Test
+  void aVersion5KeyspaceGetsTheSizeColumnsAtStartAndItsRowsAreStillMeasured() {
+    CassandraConfig v5 = node.config("v5");
+    String ks = v5.keyspace();
+    long t = TestData.windowStart();
+    Span old = TestData.span(TestData.service("v5"), t).attribute("body", "x".repeat(5_000)).build();
+    ReplayBatch batch = TestData.batch(TestData.sessionId(), 0, t, t + 1_000_000, 30, List.of(t), List.of(),
+        SessionInfo.EMPTY, 0);
+    try (CassandraStorage first = CassandraStorage.create(v5)) {
+      first.writeSpans(List.of(old)).join();
+      first.writeReplay(batch).join();
+    }
+    // What a version 5 server left: the tables without the size columns, so rows without sizes.
+    ddl("ALTER TABLE " + ks + ".spans DROP span_bytes");
+    ddl("ALTER TABLE " + ks + ".replay_batches DROP events_bytes");
+    cql.execute("UPDATE " + ks + ".schema_version SET version = 5 WHERE id = 'retrospect'");
+
+    assertThatThrownBy(() -> CassandraStorage.create(v5.withManageSchema(false)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("has schema version 5 but this server needs " + Schema.VERSION);
+
+    try (CassandraStorage upgraded = CassandraStorage.create(v5)) {
+      assertThat(cql.execute("SELECT version FROM " + ks + ".schema_version WHERE id = 'retrospect'").one().getInt(0))
+          .isEqualTo(Schema.VERSION);
+      assertThat(columnType(ks, "spans", "span_bytes")).isEqualTo("int");
+      assertThat(columnType(ks, "replay_batches", "events_bytes")).isEqualTo("int");
+      assertThat(cql.execute("SELECT span_bytes FROM " + ks + ".spans WHERE trace_id = ?", old.traceId()).one()
+          .isNull(0)).as("the old span has no size").isTrue();
+      assertThat(cql.execute("SELECT events_bytes FROM " + ks + ".replay_batches WHERE session_id = ?",
+          batch.sessionId()).one().isNull(0)).as("the old batch has no size").isTrue();
+
+      assertThat(upgraded.trace(old.traceId())).containsExactly(old);
+      assertThat(upgraded.traceBytes(old.traceId())).isEqualTo(storedSpanBytes(ks, old.traceId()));
+      assertThat(upgraded.replayBytes(batch.sessionId(), t, t + 1_000_000)).isEqualTo(batch.events().length);
+      Span later = TestData.span(old.service(), t + 1).traceId(old.traceId()).build();
+      upgraded.writeSpans(List.of(later)).join();
+      assertThat(cql.execute("SELECT span_bytes FROM " + ks + ".spans WHERE trace_id = ? AND span_id = ?",
+          later.traceId(), later.spanId()).one().isNull(0)).as("a new row has its size").isFalse();
+      assertThat(upgraded.traceBytes(old.traceId())).isEqualTo(storedSpanBytes(ks, old.traceId()));
+    }
+  }
+
+  /** Schema changes wait for the node's agreement, longer than the driver's default timeout. */
+  private static void ddl(String statement) {
+    cql.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(60)));
+  }
+
+  private static String columnType(String keyspace, String table, String column) {
+    Row row = cql.execute("SELECT type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?"
+        + " AND column_name = ?", keyspace, table, column).one();
+    return row == null ? null : row.getString(0);
+  }
+
+  @Test
+  void traceAndReplayBytesMeasureRowsWrittenWithoutASizeAsTheyCountTheOthers() {
+    long t = TestData.windowStart();
+    String service = TestData.service("sizes");
+    String traceId = TestData.traceId();
+    Map<String, AttributeValue> resource = sdkResource(service);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Span plain = TestData.span(service, t + i).traceId(traceId).attribute("body", ("span " + i + " ").repeat(500))
+          .build();
+      // Most spans name a resource, which each is counted with; some have none.
+      spans.add(i % 3 == 2 ? plain : withResource(plain, resource, plain.durationMicros()));
+    }
+    storage.writeSpans(spans).join();
+    String session = TestData.sessionId();
+    for (int i = 0; i < 4; i++) {
+      long first = t + i * 10_000_000L;
+      storage.writeReplay(TestData.batch(session, i, first, first + 9_000_000, 10 * (i + 1),
+          i == 0 ? List.of(first) : List.of(), List.of(), SessionInfo.EMPTY, 0)).join();
+    }
+    String ks = config.keyspace();
+    long spanBytes = storedSpanBytes(ks, traceId);
+    long[][] ranges = {{t, t + 40_000_000}, {t + 21_000_000, t + 22_000_000}, {t + 35_000_000, t + 36_000_000}};
+    List<Long> replayed = new ArrayList<>();
+    for (long[] range : ranges) {
+      replayed.add(storage.replay(session, range[0], range[1]).stream().mapToLong(b -> b.events().length).sum());
+    }
+    assertThat(cql.execute("SELECT span_bytes FROM " + ks + ".spans WHERE trace_id = ?", traceId).all())
+        .as("sizes stored").noneMatch(r -> r.isNull(0));
+
+    for (int nulled : List.of(0, 2, 6)) {
+      // As a version 5 server left its rows: without a size, here the first spans' and batches'.
+      for (Span span : spans.subList(0, nulled)) {
+        cql.execute("UPDATE " + ks + ".spans SET span_bytes = null WHERE trace_id = ? AND span_id = ?",
+            traceId, span.spanId());
+      }
+      for (long sequence = 0; sequence < Math.min(nulled, 4); sequence++) {
+        cql.execute("UPDATE " + ks + ".replay_batches SET events_bytes = null WHERE session_id = ? AND sequence = ?",
+            session, sequence);
+      }
+      assertThat(storage.traceBytes(traceId)).as("%d spans without a size", nulled).isEqualTo(spanBytes);
+      for (int r = 0; r < ranges.length; r++) {
+        assertThat(storage.replayBytes(session, ranges[r][0], ranges[r][1]))
+            .as("%d batches without a size, range %d", Math.min(nulled, 4), r).isEqualTo(replayed.get(r));
+      }
+    }
+  }
+
+  /**
+   * What traceBytes must say of the trace, from its rows as stored: each span's blob and, for a
+   * span naming a resource, that resource's attributes as text.
+   */
+  private static long storedSpanBytes(String keyspace, String traceId) {
+    long bytes = 0;
+    for (Row row : cql.execute("SELECT span FROM " + keyspace + ".spans WHERE trace_id = ?", traceId)) {
+      ByteBuffer blob = row.getByteBuffer(0);
+      bytes += blob.remaining();
+      ResourceKey key = BinaryCodec.resourceKey(blob);
+      if (key == null) continue;
+      ByteBuffer resource = cql.execute("SELECT attributes FROM " + keyspace + ".resources WHERE id = ?", key.bytes())
+          .one().getByteBuffer(0);
+      bytes += Resources.textBytes(BinaryCodec.decodeResource(resource));
+    }
+    return bytes;
   }
 
   @Test
