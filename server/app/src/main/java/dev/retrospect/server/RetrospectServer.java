@@ -170,8 +170,15 @@ public final class RetrospectServer implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    if (ServerConfig.helpRequested(args)) {
+      System.out.print(ServerConfig.usage());
+      return;
+    }
     ServerConfig config;
     RetrospectServer server;
+    for (String warning : ServerConfig.unknownEnvironment(System.getenv())) {
+      System.err.println("retrospect: " + warning);
+    }
     try {
       config = ServerConfig.from(System.getenv(), args);
       server = start(config, StorageFactory.open(config));
