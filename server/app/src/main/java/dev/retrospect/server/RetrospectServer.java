@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.retrospect.server.api.QueryApi;
 import dev.retrospect.server.ingest.BodyLimits;
 import dev.retrospect.server.ingest.IngestMemory;
+import dev.retrospect.server.ingest.MisdirectedOtlp;
 import dev.retrospect.server.ingest.OtlpGrpcService;
 import dev.retrospect.server.ingest.OtlpHttpService;
 import dev.retrospect.server.ingest.ReplayService;
@@ -72,7 +73,8 @@ public final class RetrospectServer implements AutoCloseable {
 
     OtlpToken token = OtlpToken.of(config.access().otlpToken());
     ServerBuilder otlpHttpBuilder = listener(config, config.bindAddress(), config.otlpHttpPort())
-        .service("/v1/traces", otlp.decorate(gate));
+        .service("/v1/traces", otlp.decorate(gate))
+        .serviceUnder("/", MisdirectedOtlp.onHttpPort(config.otlpGrpcPort()));
     if (token != null) otlpHttpBuilder.decorator(token);
     otlpHttp = otlpHttpBuilder.build();
 
@@ -81,7 +83,8 @@ public final class RetrospectServer implements AutoCloseable {
             .addService(new OtlpGrpcService(ingest, metrics, memory))
             .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, config.maxDecompressedBytes()))
             .useBlockingTaskExecutor(true)
-            .build(), delegate -> delegate.decorate(gate));
+            .build(), delegate -> delegate.decorate(gate))
+        .serviceUnder("/", MisdirectedOtlp.onGrpcPort(config.otlpHttpPort()));
     if (token != null) otlpGrpcBuilder.decorator(token);
     otlpGrpc = otlpGrpcBuilder.build();
     retention = new RetentionPurge(storage, Duration.ofDays(config.retentionDays()), clock);
