@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.retrospect.core.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import dev.retrospect.server.api.QueryApi;
 import dev.retrospect.server.ingest.BodyLimits;
 import dev.retrospect.server.ingest.IngestMemory;
@@ -68,6 +69,7 @@ public final class RetrospectServer implements AutoCloseable {
     IngestKeys keys = IngestKeys.of(config.access().ingestKeys());
     uiBuilder.service("/v1/traces", browserIngest(otlp, gate, keys).decorate(browserIngest));
     uiBuilder.service("/v1/replay", browserIngest(replay, gate, keys).decorate(browserIngest));
+    uiBuilder.service("/" + TraceServiceGrpc.getExportMethod().getFullMethodName(), MisdirectedOtlp.onUiPort(config.otlpGrpcPort()));
     uiBuilder.serviceUnder("/", StaticUi.service());
     ui = uiBuilder.build();
 

@@ -34,6 +34,12 @@ class MisdirectedOtlpTest extends RunningServer {
   }
 
   @Test
+  void grpcSentToTheUiPortIsToldToUseTheGrpcPort() {
+    String logged = exportOneSpanAndReadTheLog(OtlpGrpcSpanExporter.builder().setEndpoint(server.ui()).build());
+    assertThat(logged).contains("this is Retrospect's UI port: send OTLP/gRPC to its OTLP/gRPC port");
+  }
+
+  @Test
   void httpSentToTheGrpcPortIsToldToUseTheHttpPort() {
     String logged = exportOneSpanAndReadTheLog(
         OtlpHttpSpanExporter.builder().setEndpoint(server.otlpGrpc() + "/v1/traces").build());

@@ -21,10 +21,12 @@ public final class MisdirectedOtlp implements HttpService {
   private static final int GRPC_UNIMPLEMENTED = 12;
   private static final String TRACES_ONLY = "Retrospect stores traces only: set OTEL_METRICS_EXPORTER=none and OTEL_LOGS_EXPORTER=none";
 
+  private final String thisPort;
   private final boolean grpcPort;
   private final String otherPort;
 
-  private MisdirectedOtlp(boolean grpcPort, int otherPort) {
+  private MisdirectedOtlp(String thisPort, boolean grpcPort, int otherPort) {
+    this.thisPort = thisPort;
     this.grpcPort = grpcPort;
     // 0: an ephemeral port, not known yet when the listeners are built (tests).
     this.otherPort = otherPort == 0 ? "its " + (grpcPort ? "OTLP/HTTP" : "OTLP/gRPC") + " port" : "port " + otherPort;
@@ -32,12 +34,17 @@ public final class MisdirectedOtlp implements HttpService {
 
   /** For the OTLP/HTTP port; {@code grpcPort} is where OTLP/gRPC goes. */
   public static MisdirectedOtlp onHttpPort(int grpcPort) {
-    return new MisdirectedOtlp(false, grpcPort);
+    return new MisdirectedOtlp("OTLP/HTTP", false, grpcPort);
   }
 
   /** For the OTLP/gRPC port; {@code httpPort} is where OTLP/HTTP goes. */
   public static MisdirectedOtlp onGrpcPort(int httpPort) {
-    return new MisdirectedOtlp(true, httpPort);
+    return new MisdirectedOtlp("OTLP/gRPC", true, httpPort);
+  }
+
+  /** For OTLP/gRPC's method path on the UI port, which takes OTLP/HTTP only. */
+  public static MisdirectedOtlp onUiPort(int grpcPort) {
+    return new MisdirectedOtlp("UI", false, grpcPort);
   }
 
   @Override
@@ -51,10 +58,10 @@ public final class MisdirectedOtlp implements HttpService {
     } else if (grpcPort) {
       message = grpc
           ? "no gRPC method " + path + ": Retrospect takes opentelemetry.proto.collector.trace.v1.TraceService/Export"
-          : "this is Retrospect's OTLP/gRPC port: send OTLP/HTTP to " + otherPort + " (POST /v1/traces)";
+          : "this is Retrospect's " + thisPort + " port: send OTLP/HTTP to " + otherPort + " (POST /v1/traces)";
     } else {
       message = grpc
-          ? "this is Retrospect's OTLP/HTTP port: send OTLP/gRPC to " + otherPort
+          ? "this is Retrospect's " + thisPort + " port: send OTLP/gRPC to " + otherPort
           : "no endpoint " + path + ": spans go to POST /v1/traces; give OTEL_EXPORTER_OTLP_ENDPOINT as http://host:port without a path (the SDK adds /v1/traces)";
     }
     if (grpc) {
