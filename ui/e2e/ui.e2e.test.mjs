@@ -37,6 +37,12 @@ async function shot(page, name) {
 
 test('from the email to the replayed click: search, span card, chapter, session', async () => {
   const page = await newPage();
+  // What a developer would see in the browser console along the way: nothing, except the replay's
+  // sandbox refusing to run a recorded script, which is what it is there for.
+  const consoleErrors = [];
+  const sandboxRefusal = /^Blocked script execution in .* because the document's frame is sandboxed/;
+  page.on('console', (m) => m.type() === 'error' && !sandboxRefusal.test(m.text()) && consoleErrors.push(`${page.url()}: ${m.text()}`));
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
   try {
     await page.goto(`${server.base}/spans`);
     await page.getByRole('searchbox', { name: 'Search spans' }).fill('ivan');
@@ -96,6 +102,8 @@ test('from the email to the replayed click: search, span card, chapter, session'
     assert.match(await page.locator('.chapter-list li.current').innerText(), /#1/);
     await page.locator('table.network').getByRole('link', { name: 'trace' }).nth(1).click();
     await page.waitForURL(new RegExp(`/traces/${ivan.bad.traceId}`));
+    await page.locator('.wf-row').first().waitFor();
+    assert.deepEqual(consoleErrors, []);
   } finally {
     await page.close();
   }

@@ -87,6 +87,7 @@ export const DEFAULTS = {
 export class ConfigurationError extends Error {}
 
 const ALWAYS_BLOCKED = '[data-retrospect-block]';
+const OTLP_PORTS = ['4317', '4318'];
 
 export function resolveOptions(options: RetrospectOptions): ResolvedOptions {
   if (!options || typeof options.endpoint !== 'string' || !options.endpoint) {
@@ -95,7 +96,13 @@ export function resolveOptions(options: RetrospectOptions): ResolvedOptions {
   if (typeof options.service !== 'string' || !options.service) {
     throw new ConfigurationError('Retrospect: init needs a service name, e.g. init({ endpoint, service: "shop-web" })');
   }
-  const endpoint = new URL(options.endpoint, location.href).href.replace(/\/+$/, '');
+  const url = new URL(options.endpoint, location.href);
+  const endpoint = url.href.replace(/\/+$/, '');
+  // The OTLP ports take no browser uploads (they answer no CORS), so every upload would fail with
+  // only a CORS error in the console; say which port is meant instead.
+  if (OTLP_PORTS.includes(url.port)) {
+    console.warn(`Retrospect: endpoint ${endpoint} is an OTLP port, which browsers cannot send to; use Retrospect's UI port (3200 unless RETROSPECT_HTTP_PORT moved it)`);
+  }
   return {
     ...DEFAULTS,
     ...stripUndefined(options),

@@ -6,9 +6,11 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.retrospect.core.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import dev.retrospect.server.api.QueryApi;
 import dev.retrospect.server.ingest.BodyLimits;
 import dev.retrospect.server.ingest.IngestMemory;
+import dev.retrospect.server.ingest.MisdirectedOtlp;
 import dev.retrospect.server.ingest.OtlpGrpcService;
 import dev.retrospect.server.ingest.OtlpHttpService;
 import dev.retrospect.server.ingest.ReplayService;
@@ -67,12 +69,14 @@ public final class RetrospectServer implements AutoCloseable {
     IngestKeys keys = IngestKeys.of(config.access().ingestKeys());
     uiBuilder.service("/v1/traces", browserIngest(otlp, gate, keys).decorate(browserIngest));
     uiBuilder.service("/v1/replay", browserIngest(replay, gate, keys).decorate(browserIngest));
+    uiBuilder.service("/" + TraceServiceGrpc.getExportMethod().getFullMethodName(), MisdirectedOtlp.onUiPort(config.otlpGrpcPort()));
     uiBuilder.serviceUnder("/", StaticUi.service());
     ui = uiBuilder.build();
 
     OtlpToken token = OtlpToken.of(config.access().otlpToken());
     ServerBuilder otlpHttpBuilder = listener(config, config.bindAddress(), config.otlpHttpPort())
-        .service("/v1/traces", otlp.decorate(gate));
+        .service("/v1/traces", otlp.decorate(gate))
+        .serviceUnder("/", MisdirectedOtlp.onHttpPort(config.otlpGrpcPort()));
     if (token != null) otlpHttpBuilder.decorator(token);
     otlpHttp = otlpHttpBuilder.build();
 
@@ -81,7 +85,8 @@ public final class RetrospectServer implements AutoCloseable {
             .addService(new OtlpGrpcService(ingest, metrics, memory))
             .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, config.maxDecompressedBytes()))
             .useBlockingTaskExecutor(true)
-            .build(), delegate -> delegate.decorate(gate));
+            .build(), delegate -> delegate.decorate(gate))
+        .serviceUnder("/", MisdirectedOtlp.onGrpcPort(config.otlpHttpPort()));
     if (token != null) otlpGrpcBuilder.decorator(token);
     otlpGrpc = otlpGrpcBuilder.build();
     retention = new RetentionPurge(storage, Duration.ofDays(config.retentionDays()), clock);
@@ -170,8 +175,15 @@ public final class RetrospectServer implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    if (ServerConfig.helpRequested(args)) {
+      System.out.print(ServerConfig.usage());
+      return;
+    }
     ServerConfig config;
     RetrospectServer server;
+    for (String warning : ServerConfig.unknownEnvironment(System.getenv())) {
+      System.err.println("retrospect: " + warning);
+    }
     try {
       config = ServerConfig.from(System.getenv(), args);
       server = start(config, StorageFactory.open(config));

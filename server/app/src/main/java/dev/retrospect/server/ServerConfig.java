@@ -4,10 +4,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every setting of the server, read once at start from environment variables and command-line
@@ -96,6 +98,9 @@ public record ServerConfig(
     }
   }
 
+  /** Read by bin/retrospect (the JVM's options), not by the server; no warning for it. */
+  private static final String LAUNCHER_JAVA_OPTS = "RETROSPECT_JAVA_OPTS";
+
   /** A setting with a value the server cannot use; the message is shown to the user as is. */
   public static final class ConfigException extends RuntimeException {
     public ConfigException(String message) {
@@ -114,7 +119,7 @@ public record ServerConfig(
       Setting s = Arrays.stream(Setting.values())
           .filter(x -> arg.startsWith(x.flag() + "="))
           .findFirst()
-          .orElseThrow(() -> new ConfigException("unknown argument " + arg + "; known flags: " + knownFlags()));
+          .orElseThrow(() -> unknownArgument(arg));
       values.put(s.env, arg.substring(s.flag().length() + 1).trim());
     }
 
@@ -249,7 +254,75 @@ public record ServerConfig(
         s.env + " (" + s.flag() + ") " + rule + ", got \"" + values.get(s.env) + "\"");
   }
 
-  private static String knownFlags() {
-    return String.join(", ", Arrays.stream(Setting.values()).map(s -> s.flag() + "=").toList());
+  /** True when the arguments ask for the list of settings instead of a start. */
+  public static boolean helpRequested(String... args) {
+    return Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"));
+  }
+
+  /** Every setting: its flag with the default, its environment variable and what it does. */
+  public static String usage() {
+    StringBuilder text = new StringBuilder(
+        "Usage: java -jar retrospect.jar [--setting=value ...]\n"
+            + "Every setting is a flag or an environment variable; a flag wins.\n\n");
+    for (Setting s : Setting.values()) {
+      text.append("  ").append(s.flag()).append('=').append(s.defaultValue.isEmpty() ? "(none)" : s.defaultValue)
+          .append("\n      ").append(s.env).append(": ").append(s.description).append('\n');
+    }
+    return text.toString();
+  }
+
+  /**
+   * One warning for each {@code RETROSPECT_} environment variable that is no setting, so that a
+   * misspelt one ({@code RETROSPECT_HTTP_PROT}) is not silently left at its default.
+   */
+  public static List<String> unknownEnvironment(Map<String, String> env) {
+    return env.keySet().stream()
+        .filter(name -> name.startsWith("RETROSPECT_") && !name.equals(LAUNCHER_JAVA_OPTS))
+        .filter(name -> Arrays.stream(Setting.values()).noneMatch(s -> s.env.equals(name)))
+        .sorted()
+        .map(name -> name + " is not a setting of the server and is ignored"
+            + closest(name, Arrays.stream(Setting.values()).map(s -> s.env).toList())
+                .map(known -> " (did you mean " + known + "?)").orElse(""))
+        .toList();
+  }
+
+  private static ConfigException unknownArgument(String arg) {
+    String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+    List<String> flags = Arrays.stream(Setting.values()).map(Setting::flag).toList();
+    if (flags.contains(name)) {
+      return new ConfigException(name + " needs its value after '=', e.g. " + name + "=" + defaultOf(name)
+          + "; --help lists every setting");
+    }
+    return new ConfigException("unknown argument " + arg
+        + closest(name, flags).map(f -> " (did you mean " + f + "=?)").orElse("") + "; --help lists every setting");
+  }
+
+  private static String defaultOf(String flag) {
+    return Arrays.stream(Setting.values()).filter(s -> s.flag().equals(flag)).findFirst()
+        .map(s -> s.defaultValue.isEmpty() ? "VALUE" : s.defaultValue).orElse("VALUE");
+  }
+
+  /** The known name within three edits of this one, if there is one. */
+  private static Optional<String> closest(String name, List<String> known) {
+    return known.stream()
+        .filter(k -> editDistance(name, k) <= 3)
+        .min(Comparator.comparingInt(k -> editDistance(name, k)));
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) previous[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 }

@@ -54,6 +54,39 @@ class ServerConfigTest {
   }
 
   @Test
+  void aFlagWithItsValueAfterASpaceOrMisspeltSaysHowToWriteIt() {
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--http-port", "8080"))
+        .hasMessage("--http-port needs its value after '=', e.g. --http-port=3200; --help lists every setting");
+    assertThatThrownBy(() -> ServerConfig.from(Map.of(), "--htp-port=8080"))
+        .hasMessage("unknown argument --htp-port=8080 (did you mean --http-port=?); --help lists every setting");
+  }
+
+  @Test
+  void helpListsEveryFlagWithItsDefaultAndEnvironmentName() {
+    assertThat(ServerConfig.helpRequested("--data-dir=x", "--help")).isTrue();
+    assertThat(ServerConfig.helpRequested("--data-dir=x")).isFalse();
+    String usage = ServerConfig.usage();
+    for (ServerConfig.Setting s : ServerConfig.Setting.values()) {
+      assertThat(usage).contains(s.flag() + "=").contains(s.env + ": ");
+    }
+    assertThat(usage).contains("--http-port=3200\n      RETROSPECT_HTTP_PORT: UI, query API")
+        .contains("--api-token=(none)");
+  }
+
+  @Test
+  void aMisspeltEnvironmentVariableIsNamedWithTheSettingItResembles() {
+    assertThat(ServerConfig.unknownEnvironment(Map.of(
+            "RETROSPECT_HTTP_PROT", "8080",
+            "RETROSPECT_ENDPOINT", "http://localhost:4318",
+            "RETROSPECT_JAVA_OPTS", "-Xmx1g",
+            "RETROSPECT_DATA_DIR", "/var/lib/retrospect",
+            "HOME", "/root")))
+        .containsExactly(
+            "RETROSPECT_ENDPOINT is not a setting of the server and is ignored",
+            "RETROSPECT_HTTP_PROT is not a setting of the server and is ignored (did you mean RETROSPECT_HTTP_PORT?)");
+  }
+
+  @Test
   void accessSettingsAreReadAndAUserNeedsAPassword() {
     ServerConfig c = ServerConfig.from(Map.of("RETROSPECT_INGEST_KEYS", " pk_a, ,pk_b ", "RETROSPECT_OTLP_TOKEN", "t"),
         "--ui-user=ada", "--ui-password=pw", "--write-queue=100", "--max-ingest-in-flight=4");

@@ -40,6 +40,7 @@ public final class IngestResponses {
   private static int grpcCode(HttpStatus status) {
     return switch (status.code()) {
       case 400, 415 -> 3; // INVALID_ARGUMENT
+      case 404 -> 12; // UNIMPLEMENTED
       case 413, 429 -> 8; // RESOURCE_EXHAUSTED
       case 503 -> 14; // UNAVAILABLE
       default -> 13; // INTERNAL

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,26 +26,39 @@ final class Migrations {
 
   private Migrations() {}
 
-  /** Returns the versions applied now (empty when the schema was already current). */
-  static List<Integer> apply(Connection connection) throws SQLException {
+  /**
+   * Returns the versions applied now (empty when the schema was already current). Refuses a
+   * database whose schema is newer than this code knows; {@code database} names it in that message.
+   */
+  static List<Integer> apply(Connection connection, Path database) throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.executeUpdate(
           "CREATE TABLE IF NOT EXISTS schema_version ("
               + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_us INTEGER NOT NULL)");
     }
     int current = currentVersion(connection);
+    List<Matcher> files = new ArrayList<>();
+    for (String file : read("index.txt").split("\\R")) {
+      if (file.isBlank()) continue;
+      Matcher m = NAME.matcher(file.trim());
+      if (!m.matches()) throw new IllegalStateException("migration file name not V<n>__<what>.sql: " + file);
+      files.add(m);
+    }
+    int known = files.isEmpty() ? 0 : Integer.parseInt(files.get(files.size() - 1).group(1));
+    // A newer server may have changed what rows mean; reading or writing them here could lose data.
+    if (current > known) {
+      throw new IllegalStateException("the database " + database + " was written by a newer Retrospect (schema version "
+          + current + ", this one knows up to " + known + "): run that version or a later one on it, or use another data directory");
+    }
     List<Integer> applied = new ArrayList<>();
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
     try {
-      for (String file : read("index.txt").split("\\R")) {
-        if (file.isBlank()) continue;
-        Matcher m = NAME.matcher(file.trim());
-        if (!m.matches()) throw new IllegalStateException("migration file name not V<n>__<what>.sql: " + file);
+      for (Matcher m : files) {
         int version = Integer.parseInt(m.group(1));
         if (version <= current) continue;
         try (Statement s = connection.createStatement()) {
-          for (String sql : statements(read(file.trim()))) s.executeUpdate(sql);
+          for (String sql : statements(read(m.group()))) s.executeUpdate(sql);
         }
         try (PreparedStatement p =
             connection.prepareStatement("INSERT INTO schema_version VALUES (?, ?, ?)")) {

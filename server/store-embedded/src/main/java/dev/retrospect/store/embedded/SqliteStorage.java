@@ -85,7 +85,7 @@ public final class SqliteStorage implements Storage {
       s.execute("PRAGMA wal_autocheckpoint = 0");
       s.execute("PRAGMA journal_size_limit = 67108864");
     }
-    migrationsApplied = Migrations.apply(writerConnection);
+    migrationsApplied = Migrations.apply(writerConnection, file);
     writeTransaction = new WriteTransaction(writerConnection);
     try {
       writer = new GroupCommitWriter(writerConnection, writeTransaction, file, queueCapacity);

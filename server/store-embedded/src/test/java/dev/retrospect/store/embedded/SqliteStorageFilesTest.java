@@ -73,6 +73,29 @@ class SqliteStorageFilesTest {
   }
 
   @Test
+  void aDatabaseWrittenByANewerSchemaIsRefusedAndLeftAsItWas() throws SQLException {
+    Span span = TestData.checkout(TestData.traceId(), TestData.service("api"), TestData.windowStart(), "erin@gmail.com");
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      storage.writeSpans(List.of(span)).join();
+    }
+    try (Connection c = sideConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO schema_version VALUES (99, 'from_the_future', 0)");
+    }
+
+    assertThatThrownBy(() -> SqliteStorage.open(dataDirectory))
+        .hasMessageContaining("written by a newer Retrospect (schema version 99, this one knows up to 4)")
+        .hasMessageContaining(dataDirectory.resolve(SqliteStorage.FILE_NAME).toString());
+
+    try (Connection c = sideConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM schema_version WHERE version = 99");
+    }
+    try (SqliteStorage storage = SqliteStorage.open(dataDirectory)) {
+      assertThat(storage.migrationsApplied()).isEmpty();
+      assertThat(storage.trace(span.traceId())).containsExactly(span);
+    }
+  }
+
+  @Test
   void theResourceOfManySpansIsStoredOnceAndEverySpanReadsBackWithIt() throws SQLException {
     Map<String, AttributeValue> checkout = resource("checkout");
     Map<String, AttributeValue> payment = resource("payment");
