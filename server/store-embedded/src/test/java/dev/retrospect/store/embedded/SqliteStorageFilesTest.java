@@ -83,7 +83,7 @@ class SqliteStorageFilesTest {
     }
 
     assertThatThrownBy(() -> SqliteStorage.open(dataDirectory))
-        .hasMessageContaining("written by a newer Retrospect (schema version 99, this one knows up to 4)")
+        .hasMessageContaining("written by a newer Retrospect (schema version 99, this one knows up to 5)")
         .hasMessageContaining(dataDirectory.resolve(SqliteStorage.FILE_NAME).toString());
 
     try (Connection c = sideConnection(); Statement s = c.createStatement()) {
