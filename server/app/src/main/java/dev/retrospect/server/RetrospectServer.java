@@ -186,6 +186,7 @@ public final class RetrospectServer implements AutoCloseable {
     }
     try {
       config = ServerConfig.from(System.getenv(), args);
+      FreePorts.check(config);
       server = start(config, StorageFactory.open(config));
     } catch (ServerConfig.ConfigException e) {
       System.err.println("retrospect: " + e.getMessage());
