@@ -136,6 +136,36 @@ test('the search lives in the URL: filters, sort and the export of exactly that 
   }
 });
 
+test('a shared link with a malformed filter says which it ignored, and shows what an unfiltered search shows', async () => {
+  const page = await newPage();
+  const spanLinks = () => page.locator('table.spans-table tbody td.name a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  try {
+    await page.goto(`${server.base}/spans`);
+    await page.locator('table.spans-table tbody tr').first().waitFor();
+    const unfiltered = await spanLinks();
+    const unfilteredCount = await page.locator('.results-bar [role=status]').innerText();
+
+    await page.goto(`${server.base}/spans?minDuration=abc`);
+    const notice = page.getByRole('alert');
+    await notice.waitFor();
+    await page.locator('table.spans-table tbody tr').first().waitFor();
+    await shot(page, 'spans-ignored-filter');
+    assert.equal(await notice.innerText(), 'Ignored minDuration=abc: not a duration in whole microseconds (e.g. 250000 for 250 ms)');
+    assert.ok(await notice.isVisible());
+    assert.deepEqual(await spanLinks(), unfiltered);
+    assert.equal(await page.locator('.results-bar [role=status]').innerText(), unfilteredCount);
+
+    // Setting the filter in the form rewrites the URL with a valid value, and the notice goes.
+    await page.getByLabel('Min duration').fill('30');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/\/spans\?minDuration=30000$/);
+    await page.locator('table.spans-table tbody tr').first().waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+  } finally {
+    await page.close();
+  }
+});
+
 test('a recorded <script> and <img onerror> replay without running', async () => {
   const page = await newPage();
   try {

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import type { Loadable } from '../api/useApi';
+import type { IgnoredParam } from '../spans/searchParams';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -22,6 +23,20 @@ export function ErrorState({ error, retry }: { error: Error; retry?: () => void 
           Try again
         </button>
       )}
+    </div>
+  );
+}
+
+/** Above a page's results: each filter of its URL it could not read, so the results are not taken for filtered. */
+export function IgnoredParams({ ignored }: { ignored: IgnoredParam[] }) {
+  if (ignored.length === 0) return null;
+  return (
+    <div className="state error ignored-params" role="alert">
+      {ignored.map(({ name, value, reason }) => (
+        <p key={name}>
+          Ignored {name}={value}: {reason}
+        </p>
+      ))}
     </div>
   );
 }

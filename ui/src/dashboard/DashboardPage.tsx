@@ -26,7 +26,7 @@ export function DashboardPage() {
 
 function FailedSpans({ title, status, since }: { title: string; status: string; since: number }) {
   const [spans, retry] = useApi(`${status}:${since}`, (signal) => api.spans({ status, from: since, sort: 'newest' }, SHOWN, null, signal));
-  const all = spanSearchHref({ ...parseSpanSearch(new URLSearchParams()), status, from: 'now-24h' });
+  const all = spanSearchHref({ ...parseSpanSearch(new URLSearchParams()).state, status, from: 'now-24h' });
   return (
     <section aria-label={title}>
       <h2>

@@ -2,43 +2,23 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Session, SessionSearch } from '../api/types';
 import { LoadMore, SearchBox, usePaged } from '../common/Paged';
-import { Empty, ErrorState, Loading } from '../common/States';
+import { Empty, ErrorState, IgnoredParams, Loading } from '../common/States';
 import { formatDuration, formatTime } from '../format';
 import { Link, navigate, useLocation } from '../router';
 import { resolveTime } from '../spans/searchParams';
 import { TimeRangeFields } from '../spans/TimeRangeFields';
+import { parseSessionSearch, sessionSearchHref, type SessionSearchState } from './searchParams';
 
 const PAGE_SIZE = 50;
-
-interface State {
-  q: string;
-  from: string;
-  to: string;
-  errors: boolean;
-}
-
-function parse(params: URLSearchParams): State {
-  return { q: params.get('q') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '', errors: params.get('errors') === 'true' };
-}
-
-function href(state: State): string {
-  const params = new URLSearchParams();
-  if (state.q) params.set('q', state.q);
-  if (state.from) params.set('from', state.from);
-  if (state.to) params.set('to', state.to);
-  if (state.errors) params.set('errors', 'true');
-  const query = params.toString();
-  return query ? `/sessions?${query}` : '/sessions';
-}
 
 /** Sessions (`/sessions?q=&from=&to=&errors=true`): find a visit by user, email or URL. */
 export function SessionsPage() {
   const { search } = useLocation();
   const key = search.toString();
-  const state = useMemo(() => parse(search), [key]);
+  const { state, ignored } = useMemo(() => parseSessionSearch(search), [key]);
   const [draft, setDraft] = useState(state);
   useEffect(() => setDraft(state), [state]);
-  const apply = (next: State) => navigate(href(next));
+  const apply = (next: SessionSearchState) => navigate(sessionSearchHref(next));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     apply(draft);
@@ -66,6 +46,7 @@ export function SessionsPage() {
           </label>
         </div>
       </form>
+      <IgnoredParams ignored={ignored} />
       <SessionResults key={key} search={apiSearch} />
     </main>
   );

@@ -3,7 +3,7 @@ import { api, spansExportUrl } from '../api/client';
 import type { SpanSearch } from '../api/types';
 import { useApi } from '../api/useApi';
 import { LoadMore, SearchBox, usePaged } from '../common/Paged';
-import { Empty, ErrorState, Loading } from '../common/States';
+import { Empty, ErrorState, IgnoredParams, Loading } from '../common/States';
 import { Link, navigate, useLocation } from '../router';
 import { SpansTable } from './SpansTable';
 import { TimeRangeFields } from './TimeRangeFields';
@@ -16,7 +16,7 @@ const STATUS_SUGGESTIONS = ['error', '4xx', '5xx', '400', '404', '500', '503'];
 export function SpansPage() {
   const { search } = useLocation();
   const urlKey = search.toString();
-  const state = useMemo(() => parseSpanSearch(search), [urlKey]);
+  const { state, ignored } = useMemo(() => parseSpanSearch(search), [urlKey]);
   const [draft, setDraft] = useState(state);
   useEffect(() => setDraft(state), [state]);
 
@@ -93,6 +93,7 @@ export function SpansPage() {
           )}
         </div>
       </form>
+      <IgnoredParams ignored={ignored} />
       <SpanResults key={urlKey} search={apiSearch} state={state} onSort={(sort) => apply({ ...state, sort })} />
     </main>
   );

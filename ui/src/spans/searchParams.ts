@@ -26,18 +26,54 @@ export const TIME_PRESETS = [
 const SORTS: SpanSort[] = ['newest', 'oldest', 'longest', 'shortest'];
 const UNIT_MICROS: Record<string, number> = { m: 60e6, h: 3600e6, d: 86_400e6 };
 
-export function parseSpanSearch(params: URLSearchParams): SpanSearchState {
-  const sort = params.get('sort') as SpanSort;
-  return {
+/**
+ * A known filter in a page's URL whose value the page cannot use. The page searches without it
+ * and says so, so that whoever opens a mistyped shared link does not take the results for filtered.
+ */
+export interface IgnoredParam {
+  name: string;
+  value: string;
+  reason: string;
+}
+
+export const NOT_A_TIME = 'not a time (epoch microseconds, now, or now-15m, now-1h, now-7d)';
+const NOT_A_DURATION = 'not a duration in whole microseconds (e.g. 250000 for 250 ms)';
+const NOT_A_SORT = `not a sort order (${SORTS.join(', ')})`;
+
+/**
+ * Reads `name` from `params`, keeping it if `valid` accepts it; otherwise records it in `ignored`
+ * and answers '' (unset), so the page searches without it and its next URL leaves it out.
+ */
+export function checkedParam(
+  params: URLSearchParams,
+  name: string,
+  valid: (value: string) => boolean,
+  reason: string,
+  ignored: IgnoredParam[],
+): string {
+  const value = params.get(name) ?? '';
+  if (value === '' || valid(value)) return value;
+  ignored.push({ name, value, reason });
+  return '';
+}
+
+export const isTime = (value: string) => resolveTime(value, 0) !== undefined;
+const isMicros = (value: string) => /^\d+$/.test(value);
+
+export function parseSpanSearch(params: URLSearchParams): { state: SpanSearchState; ignored: IgnoredParam[] } {
+  const ignored: IgnoredParam[] = [];
+  const state = {
     q: params.get('q') ?? '',
     service: params.get('service') ?? '',
+    // The API judges a status (503, 5xx, error) and a bad one gets its 400 shown in place of results.
     status: params.get('status') ?? '',
-    from: params.get('from') ?? '',
-    to: params.get('to') ?? '',
-    minDuration: params.get('minDuration') ?? '',
-    maxDuration: params.get('maxDuration') ?? '',
-    sort: SORTS.includes(sort) ? sort : 'newest',
+    from: checkedParam(params, 'from', isTime, NOT_A_TIME, ignored),
+    to: checkedParam(params, 'to', isTime, NOT_A_TIME, ignored),
+    minDuration: checkedParam(params, 'minDuration', isMicros, NOT_A_DURATION, ignored),
+    maxDuration: checkedParam(params, 'maxDuration', isMicros, NOT_A_DURATION, ignored),
+    sort: (checkedParam(params, 'sort', (v) => SORTS.includes(v as SpanSort), NOT_A_SORT, ignored) || 'newest') as SpanSort,
   };
+  return { state, ignored };
 }
 
 /** The page URL of a search; unset fields and the default sort are left out so links stay short. */
@@ -60,7 +96,7 @@ export function resolveTime(value: string, nowMicros: number): number | undefine
 }
 
 function number(value: string): number | undefined {
-  return /^\d+$/.test(value) ? Number(value) : undefined;
+  return isMicros(value) ? Number(value) : undefined;
 }
 
 /** The API search of a page state, with relative times fixed against `nowMicros`. */
