@@ -288,18 +288,15 @@ public record ServerConfig(
 
   private static ConfigException unknownArgument(String arg) {
     String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-    List<String> flags = Arrays.stream(Setting.values()).map(Setting::flag).toList();
-    if (flags.contains(name)) {
-      return new ConfigException(name + " needs its value after '=', e.g. " + name + "=" + defaultOf(name)
+    Optional<Setting> bare = Arrays.stream(Setting.values()).filter(s -> s.flag().equals(name)).findFirst();
+    if (bare.isPresent()) {
+      String example = bare.get().defaultValue.isEmpty() ? "VALUE" : bare.get().defaultValue;
+      return new ConfigException(name + " needs its value after '=', e.g. " + name + "=" + example
           + "; --help lists every setting");
     }
+    List<String> flags = Arrays.stream(Setting.values()).map(Setting::flag).toList();
     return new ConfigException("unknown argument " + arg
         + closest(name, flags).map(f -> " (did you mean " + f + "=?)").orElse("") + "; --help lists every setting");
-  }
-
-  private static String defaultOf(String flag) {
-    return Arrays.stream(Setting.values()).filter(s -> s.flag().equals(flag)).findFirst()
-        .map(s -> s.defaultValue.isEmpty() ? "VALUE" : s.defaultValue).orElse("VALUE");
   }
 
   /** The known name within three edits of this one, if there is one. */

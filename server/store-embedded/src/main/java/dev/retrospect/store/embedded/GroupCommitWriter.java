@@ -50,11 +50,16 @@ final class GroupCommitWriter implements AutoCloseable {
    */
   static final long PROBE_FREE_BYTES = 64L << 20;
 
-  /** One write: its items count against the capacity; apply runs inside the writer's transaction. */
-  interface Write {
-    int items();
+  /** One write: its items count against the capacity; its step runs inside the writer's transaction. */
+  record Write(int items, Step step) {
+    void apply(WriteTransaction tx) throws SQLException {
+      step.run(tx);
+    }
+  }
 
-    void apply(WriteTransaction tx) throws SQLException;
+  /** What a write does to the store. */
+  interface Step {
+    void run(WriteTransaction tx) throws SQLException;
   }
 
   private record Queued(Write write, CompletableFuture<Void> done) {}
@@ -222,7 +227,7 @@ final class GroupCommitWriter implements AutoCloseable {
     lastProbeNanos = System.nanoTime();
     if (usableBytes() < PROBE_FREE_BYTES) return;
     try {
-      if (transaction(List.of(probe()))) diskHasRoom();
+      if (transaction(List.of(new Write(0, WriteTransaction::probeRoom)))) diskHasRoom();
     } catch (SQLException | RuntimeException e) {
       if (!isDiskFull(e)) LOG.log(Level.FINE, "write probe failed", e);
     }
@@ -234,20 +239,6 @@ final class GroupCommitWriter implements AutoCloseable {
     } catch (IOException e) {
       return Long.MAX_VALUE; // unknown: let the probe's own write decide
     }
-  }
-
-  private static Write probe() {
-    return new Write() {
-      @Override
-      public int items() {
-        return 0;
-      }
-
-      @Override
-      public void apply(WriteTransaction tx) throws SQLException {
-        tx.probeRoom();
-      }
-    };
   }
 
   private void diskHasRoom() {

@@ -142,12 +142,12 @@ public final class SqliteStorage implements Storage {
   public CompletableFuture<Void> writeSpans(List<Span> spans) {
     if (spans.isEmpty()) return CompletableFuture.completedFuture(null);
     List<SpanRow> rows = SpanRow.of(spans);
-    return writer.submit(write(rows.size(), tx -> tx.insertSpans(rows)));
+    return writer.submit(new GroupCommitWriter.Write(rows.size(), tx -> tx.insertSpans(rows)));
   }
 
   @Override
   public CompletableFuture<Void> writeReplay(ReplayBatch batch) {
-    return writer.submit(write(1, tx -> tx.insertReplay(batch)));
+    return writer.submit(new GroupCommitWriter.Write(1, tx -> tx.insertReplay(batch)));
   }
 
   @Override
@@ -489,19 +489,19 @@ public final class SqliteStorage implements Storage {
     long deleted = 0;
     while (true) {
       long[] chunk = new long[1];
-      await(writer.submitMaintenance(write(1, tx -> chunk[0] = tx.deleteSpansBefore(micros, PURGE_CHUNK))));
+      await(writer.submitMaintenance(new GroupCommitWriter.Write(1, tx -> chunk[0] = tx.deleteSpansBefore(micros, PURGE_CHUNK))));
       deleted += chunk[0];
       if (chunk[0] < PURGE_CHUNK) break;
     }
-    await(writer.submitMaintenance(write(1, tx -> tx.deleteReplayBefore(micros))));
-    await(writer.submitMaintenance(write(1, WriteTransaction::reclaimFreePages)));
+    await(writer.submitMaintenance(new GroupCommitWriter.Write(1, tx -> tx.deleteReplayBefore(micros))));
+    await(writer.submitMaintenance(new GroupCommitWriter.Write(1, WriteTransaction::reclaimFreePages)));
     truncateWal();
     return deleted;
   }
 
   /** See {@link WriteTransaction#capGrowth}; for tests of a full disk. */
   void capGrowth(long pages) {
-    await(writer.submitMaintenance(write(1, tx -> tx.capGrowth(pages))));
+    await(writer.submitMaintenance(new GroupCommitWriter.Write(1, tx -> tx.capGrowth(pages))));
   }
 
   /**
@@ -526,24 +526,6 @@ public final class SqliteStorage implements Storage {
       }
     }
     LOG.warning("retention: the WAL could not be truncated (readers busy); it shrinks at the next purge");
-  }
-
-  private interface TransactionStep {
-    void run(WriteTransaction tx) throws SQLException;
-  }
-
-  private static GroupCommitWriter.Write write(int items, TransactionStep step) {
-    return new GroupCommitWriter.Write() {
-      @Override
-      public int items() {
-        return items;
-      }
-
-      @Override
-      public void apply(WriteTransaction tx) throws SQLException {
-        step.run(tx);
-      }
-    };
   }
 
   private static void await(CompletableFuture<Void> f) {
